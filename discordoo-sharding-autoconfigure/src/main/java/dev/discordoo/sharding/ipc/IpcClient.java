@@ -1,0 +1,274 @@
+package dev.discordoo.sharding.ipc;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpSender;
+import org.springframework.integration.ip.tcp.serializer.TcpCodecs;
+import org.springframework.messaging.support.ErrorMessage;
+
+import dev.discordoo.sharding.protocol.ErrorCode;
+import dev.discordoo.sharding.protocol.FrameCodec;
+import dev.discordoo.sharding.protocol.OpCode;
+import dev.discordoo.sharding.protocol.Packet;
+import dev.discordoo.sharding.protocol.Payloads;
+import dev.discordoo.sharding.protocol.ProtocolViolationException;
+
+/**
+ * The manager's IPC client for one instance. Connects to the instance's server and sends
+ * HELLO every hello interval until the instance answers IDENTIFY, then hands over the
+ * {@link IpcLink}. Gives up after the spawn timeout.
+ */
+public final class IpcClient implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(IpcClient.class);
+
+	private enum HandshakeState {
+
+		CONNECTING, HELLO_SENT, LINKED, FAILED
+
+	}
+
+	private final String host;
+
+	private final int port;
+
+	private final IpcSettings settings;
+
+	private final IpcResources resources;
+
+	private final FrameCodec codec;
+
+	private final CompletableFuture<IpcLink> linked = new CompletableFuture<>();
+
+	private volatile HandshakeState state = HandshakeState.CONNECTING;
+
+	private TcpNetClientConnectionFactory factory;
+
+	private volatile PacketConnection connection;
+
+	private volatile IpcLink link;
+
+	private Payloads.Hello hello;
+
+	private String expectedInstanceId;
+
+	private IpcLinkHandler handler;
+
+	private ScheduledFuture<?> helloTask;
+
+	private ScheduledFuture<?> deadline;
+
+	/**
+	 * Create a client for one instance's server.
+	 * @param host the instance's address
+	 * @param port the instance's port
+	 * @param settings limits and timings
+	 * @param resources the threads to use
+	 * @param codec the frame codec
+	 */
+	public IpcClient(String host, int port, IpcSettings settings, IpcResources resources, FrameCodec codec) {
+		this.host = host;
+		this.port = port;
+		this.settings = settings;
+		this.resources = resources;
+		this.codec = codec;
+	}
+
+	/**
+	 * Start the handshake. The future completes with the link once a valid IDENTIFY arrives,
+	 * or fails with a {@link HandshakeException} after an INVALID_SESSION, an IDENTIFY from
+	 * another instance, or the spawn timeout.
+	 * @param hello the HELLO to send (resent unchanged until answered)
+	 * @param expectedInstanceId the snowflake the instance was spawned with
+	 * @param handler receives what arrives on the link
+	 * @return the link, when the handshake completes
+	 */
+	public synchronized CompletableFuture<IpcLink> connect(Payloads.Hello hello, String expectedInstanceId,
+			IpcLinkHandler handler) {
+		if (this.factory != null) {
+			throw new IllegalStateException("connect may be called once");
+		}
+		this.hello = hello;
+		this.expectedInstanceId = expectedInstanceId;
+		this.handler = handler;
+		TcpNetClientConnectionFactory client = new TcpNetClientConnectionFactory(this.host, this.port);
+		client.setSoTcpNoDelay(true);
+		client.setConnectTimeout((int) Math.max(1, this.settings.spawnTimeout().toSeconds()));
+		client.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
+		client.setSerializer(TcpCodecs.lengthHeader4(this.settings.maxFrameSize()));
+		client.registerListener((message) -> {
+			if (!(message instanceof ErrorMessage)) {
+				onFrame(message.getPayload());
+			}
+		});
+		client.registerSender(new TcpSender() {
+
+			@Override
+			public void addNewConnection(TcpConnection connection) {
+			}
+
+			@Override
+			public void removeDeadConnection(TcpConnection connection) {
+				onConnectionClosed();
+			}
+
+		});
+		this.resources.configure(client);
+		client.start();
+		this.factory = client;
+		long interval = this.settings.helloInterval().toNanos();
+		this.helloTask = this.resources.timer().scheduleWithFixedDelay(this::sendHello, 0, interval,
+				TimeUnit.NANOSECONDS);
+		this.deadline = this.resources.timer().schedule(() -> fail("no IDENTIFY from instance "
+				+ expectedInstanceId + " at " + this.host + ":" + this.port + " within "
+				+ this.settings.spawnTimeout().toMillis() + " ms"), this.settings.spawnTimeout().toNanos(),
+				TimeUnit.NANOSECONDS);
+		return this.linked;
+	}
+
+	/**
+	 * Return the link once the handshake completed.
+	 * @return the link, or {@code null}
+	 */
+	public IpcLink link() {
+		return this.link;
+	}
+
+	@Override
+	public void close() {
+		fail("IPC client closed");
+		IpcLink current = this.link;
+		if (current != null) {
+			current.close("IPC client closed");
+		}
+		if (this.factory != null) {
+			this.factory.stop();
+		}
+	}
+
+	private void sendHello() {
+		if (this.state == HandshakeState.LINKED || this.state == HandshakeState.FAILED) {
+			return;
+		}
+		try {
+			PacketConnection current = this.connection;
+			if (current == null || !current.isOpen()) {
+				TcpConnection tcp = this.factory.getConnection();
+				current = new PacketConnection(tcp, this.codec, this.settings, this.resources);
+				this.connection = current;
+			}
+			current.send(OpCode.HELLO, null, this.hello);
+			this.state = HandshakeState.HELLO_SENT;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			// not listening yet, or the connection broke: the next tick tries again until the deadline
+			logger.debug("HELLO to " + this.host + ":" + this.port + " not sent: " + ex.getMessage());
+		}
+	}
+
+	private void onFrame(Object frame) {
+		PacketConnection current = this.connection;
+		if (current == null) {
+			return;
+		}
+		Packet packet = current.read(frame);
+		if (packet == null) {
+			if (this.link != null) {
+				this.link.onConnectionClosed();
+			}
+			return;
+		}
+		IpcLink established = this.link;
+		if (established != null) {
+			established.onPacket(packet);
+			return;
+		}
+		try {
+			switch (packet.op()) {
+				case IDENTIFY -> onIdentify(current, this.codec.payload(packet, Payloads.Identify.class));
+				case INVALID_SESSION -> {
+					Payloads.InvalidSession refusal = this.codec.payload(packet, Payloads.InvalidSession.class);
+					fail("instance " + this.expectedInstanceId + " refused the session: " + refusal.reason());
+				}
+				case ERROR -> {
+					Payloads.Error error = this.codec.payload(packet, Payloads.Error.class);
+					logger.warn("Instance " + this.expectedInstanceId + " reported " + error.code() + " during handshake: "
+							+ error.message());
+					if (ErrorCode.CLIENT_START_FAILED.equals(error.code())) {
+						fail("instance " + this.expectedInstanceId + " failed to start: " + error.message());
+					}
+				}
+				default -> current.reject(ErrorCode.NOT_AUTHENTICATED,
+						"expected IDENTIFY before anything else, got " + packet.op());
+			}
+		}
+		catch (ProtocolViolationException ex) {
+			current.reject(ex.code(), ex.getMessage());
+		}
+	}
+
+	private void onIdentify(PacketConnection current, Payloads.Identify identify) {
+		if (!this.hello.eventId().equals(identify.eventId())) {
+			// an answer to a HELLO of another session: not ours to accept
+			return;
+		}
+		if (!this.expectedInstanceId.equals(identify.id())) {
+			current.close();
+			fail("expected IDENTIFY from instance " + this.expectedInstanceId + ", got " + identify.id());
+			return;
+		}
+		synchronized (this) {
+			if (this.state == HandshakeState.FAILED || this.link != null) {
+				return;
+			}
+			this.link = new IpcLink(current, IpcLink.Side.MANAGER, this.hello.id(), identify.id(), identify.pid(),
+					this.settings.withHeartbeat(java.time.Duration.ofMillis(this.hello.heartbeatInterval()),
+							this.settings.heartbeatTolerance()),
+					this.resources, this.handler);
+			this.state = HandshakeState.LINKED;
+		}
+		this.helloTask.cancel(false);
+		this.deadline.cancel(false);
+		this.linked.complete(this.link);
+	}
+
+	private void onConnectionClosed() {
+		IpcLink current = this.link;
+		if (current != null) {
+			current.onConnectionClosed();
+		}
+		else {
+			// during the handshake a closed connection is retried on the next HELLO tick
+			this.connection = null;
+		}
+	}
+
+	private synchronized void fail(String reason) {
+		if (this.state == HandshakeState.LINKED || this.state == HandshakeState.FAILED) {
+			return;
+		}
+		this.state = HandshakeState.FAILED;
+		if (this.helloTask != null) {
+			this.helloTask.cancel(false);
+		}
+		if (this.deadline != null) {
+			this.deadline.cancel(false);
+		}
+		PacketConnection current = this.connection;
+		if (current != null) {
+			current.close();
+		}
+		this.linked.completeExceptionally(new HandshakeException(reason));
+	}
+
+}

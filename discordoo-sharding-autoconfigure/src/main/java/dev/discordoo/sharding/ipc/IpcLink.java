@@ -1,0 +1,424 @@
+package dev.discordoo.sharding.ipc;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JsonNode;
+
+import dev.discordoo.sharding.protocol.ErrorCode;
+import dev.discordoo.sharding.protocol.OpCode;
+import dev.discordoo.sharding.protocol.Packet;
+import dev.discordoo.sharding.protocol.Payloads;
+import dev.discordoo.sharding.protocol.ProtocolViolationException;
+import dev.discordoo.sharding.snowflake.DeconstructedSnowflake;
+import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
+
+/**
+ * An authenticated manager↔instance connection, after HELLO and IDENTIFY. Full duplex:
+ * either side dispatches and requests; the instance side sends heartbeats, the manager side
+ * acknowledges them, and both watch the other for silence.
+ *
+ * <p>Heartbeats are handled on the socket reader thread so that slow packet handlers can
+ * never make a healthy peer look dead; everything else runs on the link's handler queue.
+ */
+public final class IpcLink {
+
+	private static final Log logger = LogFactory.getLog(IpcLink.class);
+
+	/**
+	 * Which end of the link this is.
+	 */
+	public enum Side {
+
+		/** The manager's end: answers heartbeats. */
+		MANAGER,
+
+		/** The instance's end: sends heartbeats. */
+		INSTANCE
+
+	}
+
+	private enum State {
+
+		OPEN, CLOSED
+
+	}
+
+	private final PacketConnection connection;
+
+	private final Side side;
+
+	private final String localId;
+
+	private final String remoteId;
+
+	private final long remotePid;
+
+	private final IpcSettings settings;
+
+	private final IpcResources resources;
+
+	private final IpcLinkHandler handler;
+
+	private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+
+	private final Map<String, CompletableFuture<Payloads.Response>> pending = new ConcurrentHashMap<>();
+
+	private final Map<Long, Long> heartbeatsInFlight = new ConcurrentHashMap<>();
+
+	private final AtomicLong heartbeatSeq = new AtomicLong();
+
+	private final DeconstructedSnowflake localParts;
+
+	private volatile long lastHeardNanos = System.nanoTime();
+
+	private volatile long lastHeartbeatEpochMillis = System.currentTimeMillis();
+
+	private volatile Double latencyMillis;
+
+	private final ScheduledFuture<?> heartbeatTask;
+
+	IpcLink(PacketConnection connection, Side side, String localId, String remoteId, long remotePid,
+			IpcSettings settings, IpcResources resources, IpcLinkHandler handler) {
+		this.connection = connection;
+		this.side = side;
+		this.localId = localId;
+		this.remoteId = remoteId;
+		this.remotePid = remotePid;
+		this.settings = settings;
+		this.resources = resources;
+		this.handler = handler;
+		this.localParts = DiscordooSnowflake.deconstruct(localId);
+		long period = settings.heartbeatInterval().toNanos();
+		if (side == Side.MANAGER) {
+			// check twice per interval so that a silent instance is noticed soon after the tolerance
+			period = Math.max(period / 2, TimeUnit.MILLISECONDS.toNanos(10));
+		}
+		this.heartbeatTask = resources.timer()
+			.scheduleAtFixedRate(this::onHeartbeatTimer, period, period, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Return which end of the link this is.
+	 * @return the side
+	 */
+	public Side side() {
+		return this.side;
+	}
+
+	/**
+	 * Return this side's snowflake.
+	 * @return the local id
+	 */
+	public String localId() {
+		return this.localId;
+	}
+
+	/**
+	 * Return the peer's snowflake.
+	 * @return the remote id
+	 */
+	public String remoteId() {
+		return this.remoteId;
+	}
+
+	/**
+	 * Return the peer's process id, as it said in its IDENTIFY; {@code -1} on the instance side.
+	 * @return the pid
+	 */
+	public long remotePid() {
+		return this.remotePid;
+	}
+
+	/**
+	 * Return whether the link is still open.
+	 * @return whether it is open
+	 */
+	public boolean isOpen() {
+		return this.state.get() == State.OPEN;
+	}
+
+	/**
+	 * Return the last heartbeat round trip: measured on the instance side, reported by the
+	 * instance on the manager side.
+	 * @return the round trip in milliseconds, {@code null} before the first one
+	 */
+	public Double latencyMillis() {
+		return this.latencyMillis;
+	}
+
+	/**
+	 * Return when the last heartbeat (manager side) or ack (instance side) arrived, or when the
+	 * link opened if none has yet.
+	 * @return epoch milliseconds
+	 */
+	public long lastHeartbeatEpochMillis() {
+		return this.lastHeartbeatEpochMillis;
+	}
+
+	/**
+	 * Send a DISPATCH. Dispatches from one thread arrive in the order they were sent.
+	 * @param event the event name
+	 * @param payload anything Jackson can write, may be {@code null}
+	 * @throws IllegalStateException if the link is closed
+	 * @throws IllegalArgumentException if the packet exceeds the max frame size
+	 */
+	public void dispatch(String event, Object payload) {
+		send(OpCode.DISPATCH, event, payload);
+	}
+
+	/**
+	 * Send a REQUEST and wait for its RESPONSE without blocking. The returned future always
+	 * completes normally: with the peer's response, or with a failed response whose code is
+	 * {@link ErrorCode#TIMEOUT} or {@link ErrorCode#LINK_LOST}.
+	 * @param name the handler to run
+	 * @param payload its argument, anything Jackson can write
+	 * @param targets instance indices or {@code "all"} for the manager to relay, {@code null}
+	 * for the peer itself
+	 * @param timeout how long to wait; {@code null} for the configured default
+	 * @return the response
+	 */
+	public CompletableFuture<Payloads.Response> request(String name, Object payload, JsonNode targets,
+			Duration timeout) {
+		Duration wait = (timeout != null) ? timeout : this.settings.requestTimeout();
+		String eventId = DiscordooSnowflake.generate(this.localParts.shardId(), this.localParts.workerId());
+		CompletableFuture<Payloads.Response> response = new CompletableFuture<>();
+		if (!isOpen()) {
+			response.complete(failure(eventId, ErrorCode.LINK_LOST, "link to " + this.remoteId + " is closed"));
+			return response;
+		}
+		this.pending.put(eventId, response);
+		ScheduledFuture<?> timer = this.resources.timer()
+			.schedule(() -> response.complete(failure(eventId, ErrorCode.TIMEOUT,
+					"no response to '" + name + "' within " + wait.toMillis() + " ms")), wait.toNanos(),
+					TimeUnit.NANOSECONDS);
+		response.whenComplete((result, ex) -> {
+			this.pending.remove(eventId);
+			timer.cancel(false);
+		});
+		JsonNode payloadNode = this.connection.codec().mapper().valueToTree(payload);
+		try {
+			this.connection.send(OpCode.REQUEST, null,
+					new Payloads.Request(eventId, name, payloadNode, targets, wait.toMillis()));
+		}
+		catch (IllegalArgumentException ex) {
+			response.completeExceptionally(ex);
+		}
+		catch (RuntimeException ex) {
+			response.complete(failure(eventId, ErrorCode.LINK_LOST, "could not send: " + ex.getMessage()));
+			lose(LinkLossCause.SEND_FAILED, String.valueOf(ex.getMessage()));
+		}
+		return response;
+	}
+
+	/**
+	 * Close the link on purpose. The handler's {@code onLost} runs with
+	 * {@link LinkLossCause#CLOSED_LOCALLY}.
+	 * @param reason why, for the log
+	 */
+	public void close(String reason) {
+		lose(LinkLossCause.CLOSED_LOCALLY, reason);
+	}
+
+	void send(OpCode op, String t, Object d) {
+		if (!isOpen()) {
+			throw new IllegalStateException("IPC link to " + this.remoteId + " is closed");
+		}
+		try {
+			this.connection.send(op, t, d);
+		}
+		catch (IllegalArgumentException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			lose(LinkLossCause.SEND_FAILED, String.valueOf(ex.getMessage()));
+			throw new IllegalStateException("IPC link to " + this.remoteId + " failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Called on the reader thread for every packet after the handshake. */
+	void onPacket(Packet packet) {
+		if (!isOpen()) {
+			return;
+		}
+		try {
+			switch (packet.op()) {
+				case HEARTBEAT -> onHeartbeat(packet);
+				case HEARTBEAT_ACK -> onHeartbeatAck(packet);
+				case DISPATCH -> this.connection.inbound()
+					.execute(() -> this.handler.onDispatch(this, packet.t(), packet.d()));
+				case REQUEST -> {
+					Payloads.Request request = this.connection.codec().payload(packet, Payloads.Request.class);
+					requireField(request.eventId(), "REQUEST", "event_id");
+					requireField(request.name(), "REQUEST", "name");
+					this.connection.inbound().execute(() -> answer(request));
+				}
+				case RESPONSE -> {
+					Payloads.Response response = this.connection.codec().payload(packet, Payloads.Response.class);
+					requireField(response.eventId(), "RESPONSE", "event_id");
+					this.connection.inbound().execute(() -> complete(response));
+				}
+				case ERROR -> {
+					Payloads.Error error = this.connection.codec().payload(packet, Payloads.Error.class);
+					this.connection.inbound().execute(() -> onError(error));
+				}
+				case CACHE_OPERATION, GLOBAL_RATE_LIMIT -> this.connection.trySend(OpCode.ERROR, null,
+						new Payloads.Error(null, ErrorCode.UNSUPPORTED_OP,
+								"op " + packet.op().code() + " is reserved and not supported by protocol version 1"));
+				case IDENTIFY, HELLO, INVALID_SESSION -> {
+					// a late answer to a resent HELLO, or a resent HELLO: the handshake owner deals
+					// with HELLO before it gets here, the rest needs nothing
+				}
+			}
+		}
+		catch (ProtocolViolationException ex) {
+			this.connection.reject(ex.code(), ex.getMessage());
+			lose(LinkLossCause.PROTOCOL_VIOLATION, ex.getMessage());
+		}
+	}
+
+	/** Called when the connection underneath closed. */
+	void onConnectionClosed() {
+		lose(LinkLossCause.CLOSED_BY_PEER, "connection closed");
+	}
+
+	private void onHeartbeat(Packet packet) {
+		if (this.side != Side.MANAGER) {
+			throw new ProtocolViolationException(ErrorCode.PROTOCOL_VIOLATION, "HEARTBEAT is sent by instances only");
+		}
+		Payloads.Heartbeat heartbeat = this.connection.codec().payload(packet, Payloads.Heartbeat.class);
+		this.lastHeardNanos = System.nanoTime();
+		this.lastHeartbeatEpochMillis = System.currentTimeMillis();
+		this.latencyMillis = heartbeat.latency();
+		this.connection.trySend(OpCode.HEARTBEAT_ACK, null, new Payloads.HeartbeatAck(heartbeat.seq()));
+	}
+
+	private void onHeartbeatAck(Packet packet) {
+		if (this.side != Side.INSTANCE) {
+			throw new ProtocolViolationException(ErrorCode.PROTOCOL_VIOLATION,
+					"HEARTBEAT_ACK is sent by managers only");
+		}
+		Payloads.HeartbeatAck ack = this.connection.codec().payload(packet, Payloads.HeartbeatAck.class);
+		Long sentNanos = this.heartbeatsInFlight.remove(ack.seq());
+		if (sentNanos == null) {
+			return;
+		}
+		long now = System.nanoTime();
+		this.latencyMillis = (now - sentNanos) / 1_000_000.0;
+		this.lastHeardNanos = now;
+		this.lastHeartbeatEpochMillis = System.currentTimeMillis();
+		// acks of older heartbeats can no longer arrive in order: forget them
+		this.heartbeatsInFlight.keySet().removeIf((seq) -> seq < ack.seq());
+	}
+
+	private void onHeartbeatTimer() {
+		if (!isOpen()) {
+			return;
+		}
+		long silentNanos = System.nanoTime() - this.lastHeardNanos;
+		if (silentNanos > this.settings.heartbeatTimeout().toNanos()) {
+			lose(LinkLossCause.HEARTBEAT_TIMEOUT,
+					"no " + ((this.side == Side.MANAGER) ? "heartbeat" : "heartbeat ack") + " for "
+							+ TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms (interval "
+							+ this.settings.heartbeatInterval().toMillis() + " ms x tolerance "
+							+ this.settings.heartbeatTolerance() + ")");
+			return;
+		}
+		if (this.side == Side.INSTANCE) {
+			long seq = this.heartbeatSeq.incrementAndGet();
+			Double latency = this.latencyMillis;
+			// send off the timer thread: a peer that stopped reading must not stall the loss check
+			this.resources.handlers().execute(() -> {
+				this.heartbeatsInFlight.put(seq, System.nanoTime());
+				if (!this.connection.trySend(OpCode.HEARTBEAT, null,
+						new Payloads.Heartbeat(seq, System.currentTimeMillis(), latency))) {
+					lose(LinkLossCause.SEND_FAILED, "could not send HEARTBEAT");
+				}
+			});
+		}
+	}
+
+	private void answer(Payloads.Request request) {
+		CompletionStage<JsonNode> result;
+		try {
+			result = this.handler.onRequest(this, request);
+		}
+		catch (RuntimeException ex) {
+			result = CompletableFuture.failedFuture(ex);
+		}
+		result.whenComplete((value, ex) -> {
+			Payloads.Response response = (ex == null) ? Payloads.Response.success(request.eventId(), value)
+					: Payloads.Response.failure(request.eventId(), errorOf(ex));
+			if (isOpen()) {
+				this.connection.trySend(OpCode.RESPONSE, null, response);
+			}
+		});
+	}
+
+	private void complete(Payloads.Response response) {
+		CompletableFuture<Payloads.Response> waiting = this.pending.get(response.eventId());
+		if (waiting != null) {
+			waiting.complete(response);
+		}
+	}
+
+	private void onError(Payloads.Error error) {
+		CompletableFuture<Payloads.Response> waiting = (error.eventId() != null) ? this.pending.get(error.eventId())
+				: null;
+		if (waiting != null) {
+			waiting.complete(failure(error.eventId(), error.code(), error.message()));
+			return;
+		}
+		logger.warn("IPC peer " + this.remoteId + " reported " + error.code() + ": " + error.message());
+		this.handler.onError(this, error);
+	}
+
+	private void lose(LinkLossCause cause, String detail) {
+		if (!this.state.compareAndSet(State.OPEN, State.CLOSED)) {
+			return;
+		}
+		this.heartbeatTask.cancel(false);
+		this.connection.close();
+		this.pending.forEach((eventId, waiting) -> waiting
+			.complete(failure(eventId, ErrorCode.LINK_LOST, "link lost: " + cause + " (" + detail + ")")));
+		if (cause != LinkLossCause.CLOSED_LOCALLY) {
+			logger.warn("IPC link " + this.localId + " -> " + this.remoteId + " lost: " + cause + " (" + detail + ")");
+		}
+		// runs after the packets already queued, so the handler sees them before the loss
+		this.resources.handlers().execute(() -> this.connection.inbound().execute(() -> {
+			try {
+				this.handler.onLost(this, cause, detail);
+			}
+			catch (RuntimeException ex) {
+				logger.error("IPC link handler failed on loss of " + this.remoteId, ex);
+			}
+		}));
+	}
+
+	private static void requireField(Object value, String op, String field) {
+		if (value == null) {
+			throw new ProtocolViolationException(ErrorCode.INVALID_PAYLOAD, op + " must have '" + field + "'");
+		}
+	}
+
+	private static Payloads.Response failure(String eventId, String code, String message) {
+		return Payloads.Response.failure(eventId, new Payloads.ResponseError(code, message, code));
+	}
+
+	private static Payloads.ResponseError errorOf(Throwable ex) {
+		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		String code = (cause instanceof RequestFailedException failed) ? failed.code() : ErrorCode.HANDLER_FAILED;
+		return new Payloads.ResponseError(cause.getClass().getSimpleName(), String.valueOf(cause.getMessage()), code);
+	}
+
+}

@@ -1,0 +1,109 @@
+package dev.discordoo.sharding.ipc;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.tcp.connection.AbstractConnectionFactory;
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
+
+/**
+ * The threads shared by every IPC server and client of one manager or instance: socket
+ * readers (one per connection, owned by Spring Integration's connection factories), packet
+ * handlers (run in order per connection, never on a reader thread) and one timer for
+ * hello resends, heartbeats and timeouts.
+ */
+public final class IpcResources implements AutoCloseable {
+
+	private final ExecutorService readers;
+
+	private final ExecutorService handlers;
+
+	private final ScheduledExecutorService timer;
+
+	private final BeanFactory beanFactory;
+
+	private final ApplicationEventPublisher eventPublisher;
+
+	/**
+	 * Create the threads, all daemons named after {@code name}, for use outside an
+	 * application context: connection events are not published.
+	 * @param name the prefix of the thread names
+	 */
+	public IpcResources(String name) {
+		this(name, new DefaultListableBeanFactory(), (event) -> {
+		});
+	}
+
+	/**
+	 * Create the threads, all daemons named after {@code name}.
+	 * @param name the prefix of the thread names
+	 * @param beanFactory the bean factory Spring Integration's connection factories look
+	 * their settings up in
+	 * @param eventPublisher receives Spring Integration's TCP connection events
+	 */
+	public IpcResources(String name, BeanFactory beanFactory, ApplicationEventPublisher eventPublisher) {
+		this.beanFactory = beanFactory;
+		this.eventPublisher = eventPublisher;
+		this.readers = Executors.newCachedThreadPool(daemons(name + "-ipc-reader-"));
+		this.handlers = Executors.newCachedThreadPool(daemons(name + "-ipc-handler-"));
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemons(name + "-ipc-timer-"));
+		// cancelled timeouts are the common case: do not keep them queued until they expire
+		scheduler.setRemoveOnCancelPolicy(true);
+		this.timer = scheduler;
+	}
+
+	/**
+	 * Give a connection factory the shared reader threads, bean factory and event publisher,
+	 * and initialise it.
+	 */
+	void configure(AbstractConnectionFactory factory) {
+		factory.setTaskExecutor(this.readers);
+		factory.setBeanFactory(this.beanFactory);
+		factory.setApplicationEventPublisher(this.eventPublisher);
+		factory.setTaskScheduler(new ConcurrentTaskScheduler(this.timer));
+		factory.afterPropertiesSet();
+	}
+
+	ExecutorService readers() {
+		return this.readers;
+	}
+
+	ExecutorService handlers() {
+		return this.handlers;
+	}
+
+	ScheduledExecutorService timer() {
+		return this.timer;
+	}
+
+	@Override
+	public void close() {
+		this.timer.shutdownNow();
+		this.handlers.shutdownNow();
+		this.readers.shutdownNow();
+		try {
+			this.readers.awaitTermination(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static ThreadFactory daemons(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+}

@@ -1,0 +1,374 @@
+package dev.discordoo.sharding.ipc;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.integration.ip.tcp.connection.TcpListener;
+import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpSender;
+import org.springframework.integration.ip.tcp.serializer.TcpCodecs;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.support.ErrorMessage;
+
+import dev.discordoo.sharding.protocol.ErrorCode;
+import dev.discordoo.sharding.protocol.FrameCodec;
+import dev.discordoo.sharding.protocol.OpCode;
+import dev.discordoo.sharding.protocol.Packet;
+import dev.discordoo.sharding.protocol.Payloads;
+import dev.discordoo.sharding.protocol.ProtocolViolationException;
+
+/**
+ * The instance's IPC server. Accepts connections, holds each one to the handshake rules
+ * (HELLO first, within the handshake timeout, with the right manager id and token), and turns
+ * the one that passes into the manager {@link IpcLink}. Every other connection, and anything
+ * that breaks the protocol, is answered and closed on its own: the manager link keeps working.
+ */
+public final class IpcServer implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(IpcServer.class);
+
+	/**
+	 * Who the instance is and whom it accepts.
+	 *
+	 * @param managerId the manager's snowflake; a HELLO must carry it
+	 * @param instanceId this instance's snowflake
+	 * @param token the per-spawn secret; a HELLO must carry it
+	 * @param pid this process's id, reported in IDENTIFY
+	 */
+	public record Credentials(String managerId, String instanceId, String token, long pid) {
+
+		@Override
+		public String toString() {
+			return "Credentials[managerId=" + this.managerId + ", instanceId=" + this.instanceId + ", pid=" + this.pid
+					+ "]";
+		}
+
+	}
+
+	/**
+	 * Receives the manager link and what arrives on it.
+	 */
+	public interface Listener extends IpcLinkHandler {
+
+		/**
+		 * A manager passed the handshake. Runs before any packet of the link is handled.
+		 * @param link the manager link
+		 * @param hello the manager's HELLO: shards, total shards, heartbeat interval
+		 */
+		void onManagerConnected(IpcLink link, Payloads.Hello hello);
+
+	}
+
+	private enum ConnectionState {
+
+		AWAITING_HELLO, AUTHENTICATED, CLOSED
+
+	}
+
+	private final String host;
+
+	private final int port;
+
+	private final Credentials credentials;
+
+	private final IpcSettings settings;
+
+	private final IpcResources resources;
+
+	private final FrameCodec codec;
+
+	private final Listener listener;
+
+	private final Map<String, ServerConnection> connections = new ConcurrentHashMap<>();
+
+	private final AtomicInteger awaitingHello = new AtomicInteger();
+
+	private final AtomicReference<IpcLink> managerLink = new AtomicReference<>();
+
+	private TcpNetServerConnectionFactory factory;
+
+	/**
+	 * Create a server; {@link #start()} binds it.
+	 * @param host the address to listen on
+	 * @param port the port, 0 for an ephemeral one
+	 * @param credentials who this instance is and whom it accepts
+	 * @param settings limits and timings
+	 * @param resources the threads to use
+	 * @param codec the frame codec
+	 * @param listener receives the manager link
+	 */
+	public IpcServer(String host, int port, Credentials credentials, IpcSettings settings, IpcResources resources,
+			FrameCodec codec, Listener listener) {
+		this.host = host;
+		this.port = port;
+		this.credentials = credentials;
+		this.settings = settings;
+		this.resources = resources;
+		this.codec = codec;
+		this.listener = listener;
+	}
+
+	/**
+	 * Bind and start accepting connections.
+	 * @return the port listened on
+	 * @throws IllegalStateException if the server could not listen within 10 seconds
+	 */
+	public int start() {
+		TcpNetServerConnectionFactory server = new TcpNetServerConnectionFactory(this.port);
+		server.setLocalAddress(this.host);
+		server.setSoTcpNoDelay(true);
+		server.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
+		server.setSerializer(TcpCodecs.lengthHeader4(this.settings.maxFrameSize()));
+		server.registerListener(new FrameListener());
+		server.registerSender(new ConnectionTracker());
+		this.resources.configure(server);
+		server.start();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (!server.isListening()) {
+			if (System.nanoTime() > deadline) {
+				server.stop();
+				throw new IllegalStateException("IPC server could not listen on " + this.host + ":" + this.port);
+			}
+			Thread.onSpinWait();
+		}
+		this.factory = server;
+		logger.debug("IPC server listening on " + this.host + ":" + server.getPort());
+		return server.getPort();
+	}
+
+	/**
+	 * Return the port listened on.
+	 * @return the port
+	 */
+	public int port() {
+		return this.factory.getPort();
+	}
+
+	/**
+	 * Return the manager link, once a manager passed the handshake.
+	 * @return the link, or {@code null}
+	 */
+	public IpcLink managerLink() {
+		return this.managerLink.get();
+	}
+
+	/**
+	 * Return how many connections are open, authenticated or not.
+	 * @return the count
+	 */
+	public int openConnections() {
+		return this.connections.size();
+	}
+
+	@Override
+	public void close() {
+		IpcLink link = this.managerLink.get();
+		if (link != null) {
+			link.close("IPC server closed");
+		}
+		if (this.factory != null) {
+			this.factory.stop();
+		}
+	}
+
+	private final class ConnectionTracker implements TcpSender {
+
+		@Override
+		public void addNewConnection(TcpConnection connection) {
+			PacketConnection packets = new PacketConnection(connection, IpcServer.this.codec, IpcServer.this.settings,
+					IpcServer.this.resources);
+			ServerConnection server = new ServerConnection(packets);
+			IpcServer.this.connections.put(packets.id(), server);
+			if (IpcServer.this.awaitingHello.incrementAndGet() > IpcServer.this.settings.maxPendingConnections()) {
+				server.reject(ErrorCode.TOO_MANY_CONNECTIONS, "more than "
+						+ IpcServer.this.settings.maxPendingConnections() + " connections are waiting for HELLO");
+				return;
+			}
+			server.startHandshakeTimer();
+		}
+
+		@Override
+		public void removeDeadConnection(TcpConnection connection) {
+			ServerConnection server = IpcServer.this.connections.remove(connection.getConnectionId());
+			if (server != null) {
+				server.onClosed();
+			}
+		}
+
+	}
+
+	private final class FrameListener implements TcpListener {
+
+		@Override
+		public void onMessage(Message<?> message) {
+			if (message instanceof ErrorMessage) {
+				// the connection is already closed; removeDeadConnection reports it
+				return;
+			}
+			ServerConnection server = IpcServer.this.connections.get(message.getHeaders().get(IpHeaders.CONNECTION_ID));
+			if (server != null) {
+				server.onFrame(message.getPayload());
+			}
+		}
+
+	}
+
+	/** One accepted connection and where it stands in the handshake. */
+	private final class ServerConnection {
+
+		private final PacketConnection packets;
+
+		private final AtomicReference<ConnectionState> state = new AtomicReference<>(ConnectionState.AWAITING_HELLO);
+
+		private volatile ScheduledFuture<?> handshakeTimer;
+
+		private volatile IpcLink link;
+
+		ServerConnection(PacketConnection packets) {
+			this.packets = packets;
+		}
+
+		void startHandshakeTimer() {
+			this.handshakeTimer = IpcServer.this.resources.timer().schedule(() -> {
+				if (this.state.get() == ConnectionState.AWAITING_HELLO) {
+					reject(ErrorCode.HANDSHAKE_TIMEOUT, "no HELLO within "
+							+ IpcServer.this.settings.handshakeTimeout().toMillis() + " ms");
+				}
+			}, IpcServer.this.settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		}
+
+		void onFrame(Object frame) {
+			Packet packet = this.packets.read(frame);
+			if (packet == null) {
+				IpcLink current = this.link;
+				if (current != null) {
+					current.onConnectionClosed();
+				}
+				return;
+			}
+			if (this.state.get() == ConnectionState.AUTHENTICATED) {
+				if (packet.op() == OpCode.HELLO) {
+					// the manager resent HELLO before our IDENTIFY reached it: answer again
+					onHello(packet);
+				}
+				else {
+					this.link.onPacket(packet);
+				}
+				return;
+			}
+			if (packet.op() != OpCode.HELLO) {
+				reject(ErrorCode.NOT_AUTHENTICATED, "expected HELLO before anything else, got " + packet.op());
+				return;
+			}
+			onHello(packet);
+		}
+
+		private void onHello(Packet packet) {
+			Payloads.Hello hello;
+			try {
+				hello = this.packets.codec().payload(packet, Payloads.Hello.class);
+			}
+			catch (ProtocolViolationException ex) {
+				reject(ex.code(), ex.getMessage());
+				return;
+			}
+			String refusal = refusalOf(hello);
+			if (refusal != null) {
+				logger.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from " + this.packets.remote()
+						+ ": " + refusal);
+				this.packets.trySend(OpCode.INVALID_SESSION, null,
+						new Payloads.InvalidSession(IpcServer.this.credentials.instanceId(), refusal));
+				close();
+				return;
+			}
+			Payloads.Identify identify = new Payloads.Identify(IpcServer.this.credentials.instanceId(), hello.eventId(),
+					IpcServer.this.credentials.pid(), Payloads.VERSION);
+			if (this.state.get() == ConnectionState.AUTHENTICATED) {
+				this.packets.trySend(OpCode.IDENTIFY, null, identify);
+				return;
+			}
+			IpcLink created = new IpcLink(this.packets, IpcLink.Side.INSTANCE, IpcServer.this.credentials.instanceId(),
+					hello.id(), -1, IpcServer.this.settings.withHeartbeat(
+							java.time.Duration.ofMillis(hello.heartbeatInterval()),
+							IpcServer.this.settings.heartbeatTolerance()),
+					IpcServer.this.resources, IpcServer.this.listener);
+			if (!IpcServer.this.managerLink.compareAndSet(null, created)) {
+				created.close("duplicate manager connection");
+				this.packets.trySend(OpCode.INVALID_SESSION, null, new Payloads.InvalidSession(
+						IpcServer.this.credentials.instanceId(), "this instance already has a manager connection"));
+				close();
+				return;
+			}
+			this.link = created;
+			leaveHandshake(ConnectionState.AUTHENTICATED);
+			// queued before the IDENTIFY goes out, so the listener sees the link before any packet on it
+			this.packets.inbound().execute(() -> IpcServer.this.listener.onManagerConnected(created, hello));
+			this.packets.trySend(OpCode.IDENTIFY, null, identify);
+		}
+
+		private String refusalOf(Payloads.Hello hello) {
+			if (hello.v() != Payloads.VERSION) {
+				return "unsupported protocol version " + hello.v() + " (this instance speaks " + Payloads.VERSION + ")";
+			}
+			if (!IpcServer.this.credentials.managerId().equals(hello.id())) {
+				return "HELLO id does not match this instance's manager id";
+			}
+			if (hello.token() == null || !MessageDigest.isEqual(
+					IpcServer.this.credentials.token().getBytes(StandardCharsets.UTF_8),
+					hello.token().getBytes(StandardCharsets.UTF_8))) {
+				return "HELLO token is invalid";
+			}
+			if (hello.heartbeatInterval() <= 0) {
+				return "heartbeat_interval must be positive, was " + hello.heartbeatInterval();
+			}
+			if (hello.shards() == null || hello.totalShards() <= 0) {
+				return "HELLO must carry shards and a positive total_shards";
+			}
+			return null;
+		}
+
+		void reject(String code, String message) {
+			leaveHandshake(ConnectionState.CLOSED);
+			this.packets.reject(code, message);
+		}
+
+		void close() {
+			leaveHandshake(ConnectionState.CLOSED);
+			this.packets.close();
+		}
+
+		void onClosed() {
+			leaveHandshake(ConnectionState.CLOSED);
+			IpcLink current = this.link;
+			if (current != null) {
+				current.onConnectionClosed();
+			}
+		}
+
+		/** Move out of AWAITING_HELLO (once), releasing its slot and its timer. */
+		private void leaveHandshake(ConnectionState next) {
+			ConnectionState previous = this.state.getAndUpdate(
+					(current) -> (current == ConnectionState.CLOSED) ? ConnectionState.CLOSED : next);
+			if (previous == ConnectionState.AWAITING_HELLO && next != ConnectionState.AWAITING_HELLO) {
+				IpcServer.this.awaitingHello.decrementAndGet();
+				ScheduledFuture<?> timer = this.handshakeTimer;
+				if (timer != null) {
+					timer.cancel(false);
+				}
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,117 @@
+package dev.discordoo.sharding.ipc;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.messaging.support.GenericMessage;
+
+import dev.discordoo.sharding.ipc.FrameDeserializer.FramingViolation;
+import dev.discordoo.sharding.protocol.ErrorCode;
+import dev.discordoo.sharding.protocol.FrameCodec;
+import dev.discordoo.sharding.protocol.OpCode;
+import dev.discordoo.sharding.protocol.Packet;
+import dev.discordoo.sharding.protocol.Payloads;
+import dev.discordoo.sharding.protocol.ProtocolViolationException;
+
+/**
+ * One TCP connection seen as packets: encodes and sends on the caller's thread, decodes
+ * what the reader thread received, and owns the per-connection handler queue. A frame
+ * that breaks the protocol is answered with ERROR and closes this connection only.
+ */
+final class PacketConnection {
+
+	private static final Log logger = LogFactory.getLog(PacketConnection.class);
+
+	private final TcpConnection connection;
+
+	private final FrameCodec codec;
+
+	private final int maxFrameSize;
+
+	private final SerialExecutor inbound;
+
+	PacketConnection(TcpConnection connection, FrameCodec codec, IpcSettings settings, IpcResources resources) {
+		this.connection = connection;
+		this.codec = codec;
+		this.maxFrameSize = settings.maxFrameSize();
+		this.inbound = new SerialExecutor(resources.handlers(), settings.inboundQueueCapacity());
+	}
+
+	String id() {
+		return this.connection.getConnectionId();
+	}
+
+	String remote() {
+		return this.connection.getHostAddress() + ":" + this.connection.getPort();
+	}
+
+	FrameCodec codec() {
+		return this.codec;
+	}
+
+	SerialExecutor inbound() {
+		return this.inbound;
+	}
+
+	boolean isOpen() {
+		return this.connection.isOpen();
+	}
+
+	/**
+	 * Encode and send a packet.
+	 * @throws IllegalArgumentException if the encoded packet exceeds the max frame size
+	 * @throws org.springframework.messaging.MessagingException if the connection failed (it
+	 * is closed then)
+	 */
+	void send(OpCode op, String t, Object d) {
+		byte[] body = this.codec.encode(op, t, d);
+		if (body.length > this.maxFrameSize) {
+			throw new IllegalArgumentException(op + ((t != null) ? " " + t : "") + " packet of " + body.length
+					+ " bytes exceeds the max frame size of " + this.maxFrameSize + " bytes");
+		}
+		this.connection.send(new GenericMessage<>(body));
+	}
+
+	/** Send, reporting a failure to the log only: for answers whose loss the peer will notice. */
+	boolean trySend(OpCode op, String t, Object d) {
+		try {
+			send(op, t, d);
+			return true;
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not send " + op + " on IPC connection " + id(), ex);
+			return false;
+		}
+	}
+
+	/**
+	 * Turn what the reader produced into a packet; on a protocol violation, answer ERROR,
+	 * close this connection and return {@code null}.
+	 */
+	Packet read(Object payload) {
+		if (payload instanceof FramingViolation violation) {
+			reject(ErrorCode.FRAME_TOO_LARGE, violation.message());
+			return null;
+		}
+		try {
+			return this.codec.decode((byte[]) payload);
+		}
+		catch (ProtocolViolationException ex) {
+			reject(ex.code(), ex.getMessage());
+			return null;
+		}
+	}
+
+	/** Answer ERROR with a reason, then close this connection only. */
+	void reject(String code, String message) {
+		logger.warn("Closing IPC connection " + id() + " from " + remote() + ": " + code + ": " + message);
+		trySend(OpCode.ERROR, null, new Payloads.Error(null, code, message));
+		close();
+	}
+
+	void close() {
+		this.connection.close();
+	}
+
+}

@@ -1,0 +1,50 @@
+package dev.discordoo.sharding.protocol;
+
+/**
+ * The {@code code}s of ERROR packets and of error entries in RESPONSE packets.
+ */
+public final class ErrorCode {
+
+	/** A frame broke the framing or envelope rules; the connection is closed. */
+	public static final String PROTOCOL_VIOLATION = "PROTOCOL_VIOLATION";
+
+	/** A frame's length was below 2 or above the receiver's max frame size. */
+	public static final String FRAME_TOO_LARGE = "FRAME_TOO_LARGE";
+
+	/** A packet other than HELLO came before a valid HELLO. */
+	public static final String NOT_AUTHENTICATED = "NOT_AUTHENTICATED";
+
+	/** No valid HELLO came within the handshake timeout. */
+	public static final String HANDSHAKE_TIMEOUT = "HANDSHAKE_TIMEOUT";
+
+	/** The server had too many connections waiting for HELLO. */
+	public static final String TOO_MANY_CONNECTIONS = "TOO_MANY_CONNECTIONS";
+
+	/** A reserved op (3 or 5) came; version 1 gives it no meaning. */
+	public static final String UNSUPPORTED_OP = "UNSUPPORTED_OP";
+
+	/** A packet's {@code d} did not have the fields its op requires. */
+	public static final String INVALID_PAYLOAD = "INVALID_PAYLOAD";
+
+	/** The local client (the bot) failed to start; the instance exits. */
+	public static final String CLIENT_START_FAILED = "CLIENT_START_FAILED";
+
+	/** A request named no handler on the receiving side. */
+	public static final String NO_HANDLER = "NO_HANDLER";
+
+	/** A request's handler threw. */
+	public static final String HANDLER_FAILED = "HANDLER_FAILED";
+
+	/** A request was not answered in time. */
+	public static final String TIMEOUT = "TIMEOUT";
+
+	/** A request's target had no live link. */
+	public static final String NOT_CONNECTED = "NOT_CONNECTED";
+
+	/** The link closed while a request was pending. */
+	public static final String LINK_LOST = "LINK_LOST";
+
+	private ErrorCode() {
+	}
+
+}

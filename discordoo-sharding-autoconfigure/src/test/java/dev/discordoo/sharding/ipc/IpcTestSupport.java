@@ -1,0 +1,141 @@
+package dev.discordoo.sharding.ipc;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.discordoo.sharding.protocol.ErrorCode;
+import dev.discordoo.sharding.protocol.FrameCodec;
+import dev.discordoo.sharding.protocol.Payloads;
+import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
+
+/**
+ * A manager and an instance on loopback, with recording handlers.
+ */
+final class IpcTestSupport implements AutoCloseable {
+
+	static final long MANAGER_PID = 4242;
+
+	final String managerId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, MANAGER_PID);
+
+	final String instanceId = DiscordooSnowflake.generate(0, MANAGER_PID);
+
+	final String token = "test-token-0123456789abcdef0123456789abcdef";
+
+	final IpcSettings settings;
+
+	final FrameCodec codec = new FrameCodec();
+
+	final IpcResources managerResources = new IpcResources("manager");
+
+	final IpcResources instanceResources = new IpcResources("instance");
+
+	final RecordingHandler managerSide = new RecordingHandler();
+
+	final RecordingListener instanceSide = new RecordingListener();
+
+	final IpcServer server;
+
+	IpcClient client;
+
+	IpcTestSupport(IpcSettings settings) {
+		this.settings = settings;
+		this.server = new IpcServer("127.0.0.1", 0,
+				new IpcServer.Credentials(this.managerId, this.instanceId, this.token, 777), settings,
+				this.instanceResources, this.codec, this.instanceSide);
+		this.server.start();
+	}
+
+	static IpcSettings fastSettings() {
+		return IpcSettings.defaults()
+			.withHeartbeat(Duration.ofMillis(100), 3)
+			.withHandshake(Duration.ofMillis(100), Duration.ofSeconds(3), Duration.ofMillis(500))
+			.withRequestTimeout(Duration.ofSeconds(5));
+	}
+
+	Payloads.Hello hello(String managerId, String token) {
+		return new Payloads.Hello(managerId, DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, MANAGER_PID),
+				token, this.settings.heartbeatInterval().toMillis(), List.of(0, 1), 2, 0, Payloads.VERSION);
+	}
+
+	CompletableFuture<IpcLink> connect(String managerId, String token) {
+		this.client = new IpcClient("127.0.0.1", this.server.port(), this.settings, this.managerResources, this.codec);
+		return this.client.connect(hello(managerId, token), this.instanceId, this.managerSide);
+	}
+
+	IpcLink connect() {
+		return connect(this.managerId, this.token).join();
+	}
+
+	@Override
+	public void close() {
+		if (this.client != null) {
+			this.client.close();
+		}
+		this.server.close();
+		this.managerResources.close();
+		this.instanceResources.close();
+	}
+
+	record Dispatch(String event, JsonNode data, String thread) {
+	}
+
+	record Loss(LinkLossCause cause, String detail) {
+	}
+
+	static class RecordingHandler implements IpcLinkHandler {
+
+		final Queue<Dispatch> dispatches = new ConcurrentLinkedQueue<>();
+
+		final Queue<Loss> losses = new ConcurrentLinkedQueue<>();
+
+		final Queue<Payloads.Error> errors = new ConcurrentLinkedQueue<>();
+
+		final Map<String, Function<JsonNode, CompletionStage<JsonNode>>> requestHandlers = new ConcurrentHashMap<>();
+
+		@Override
+		public void onDispatch(IpcLink link, String event, JsonNode data) {
+			this.dispatches.add(new Dispatch(event, data, Thread.currentThread().getName()));
+		}
+
+		@Override
+		public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request) {
+			Function<JsonNode, CompletionStage<JsonNode>> handler = this.requestHandlers.get(request.name());
+			if (handler == null) {
+				throw new RequestFailedException(ErrorCode.NO_HANDLER, "no handler for '" + request.name() + "'");
+			}
+			return handler.apply(request.payload());
+		}
+
+		@Override
+		public void onError(IpcLink link, Payloads.Error error) {
+			this.errors.add(error);
+		}
+
+		@Override
+		public void onLost(IpcLink link, LinkLossCause cause, String detail) {
+			this.losses.add(new Loss(cause, detail));
+		}
+
+	}
+
+	static final class RecordingListener extends RecordingHandler implements IpcServer.Listener {
+
+		final Queue<Payloads.Hello> hellos = new ConcurrentLinkedQueue<>();
+
+		@Override
+		public void onManagerConnected(IpcLink link, Payloads.Hello hello) {
+			this.hellos.add(hello);
+		}
+
+	}
+
+}

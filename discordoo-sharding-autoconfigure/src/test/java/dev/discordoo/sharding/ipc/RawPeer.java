@@ -1,0 +1,93 @@
+package dev.discordoo.sharding.ipc;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A peer written from the protocol text alone, on a plain socket: the way another
+ * language's implementation would talk to ours, and the way a broken one would.
+ */
+final class RawPeer implements AutoCloseable {
+
+	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	private final Socket socket;
+
+	private final DataInputStream in;
+
+	private final DataOutputStream out;
+
+	RawPeer(int port) throws IOException {
+		this.socket = new Socket("127.0.0.1", port);
+		this.socket.setTcpNoDelay(true);
+		this.socket.setSoTimeout(10_000);
+		this.in = new DataInputStream(this.socket.getInputStream());
+		this.out = new DataOutputStream(this.socket.getOutputStream());
+	}
+
+	void sendJson(String json) throws IOException {
+		sendFrame(json.getBytes(StandardCharsets.UTF_8));
+	}
+
+	void sendFrame(byte[] body) throws IOException {
+		this.out.writeInt(body.length);
+		this.out.write(body);
+		this.out.flush();
+	}
+
+	void sendRaw(byte[] bytes) throws IOException {
+		this.out.write(bytes);
+		this.out.flush();
+	}
+
+	JsonNode readPacket() throws IOException {
+		int length = this.in.readInt();
+		byte[] body = new byte[length];
+		this.in.readFully(body);
+		return mapper.readTree(body);
+	}
+
+	/** Read packets until one with the given op arrives. */
+	JsonNode readUntilOp(int op) throws IOException {
+		while (true) {
+			JsonNode packet = readPacket();
+			if (packet.get("op").intValue() == op) {
+				return packet;
+			}
+		}
+	}
+
+	/** Whether the other side closed: reads (and drops) whatever is left until end of stream. */
+	boolean isClosedByPeer() throws IOException {
+		try {
+			while (this.in.read() >= 0) {
+				// drain
+			}
+			return true;
+		}
+		catch (SocketTimeoutException ex) {
+			return false;
+		}
+		catch (EOFException ex) {
+			return true;
+		}
+		catch (IOException ex) {
+			// reset by peer counts as closed
+			return true;
+		}
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.socket.close();
+	}
+
+}
