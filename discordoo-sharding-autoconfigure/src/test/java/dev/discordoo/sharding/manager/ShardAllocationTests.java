@@ -274,9 +274,11 @@ class ShardAllocationTests {
 		assertRejected("99999999999", null, 1, ShardAllocation.SHARDS_PROPERTY,
 				"Invalid discordoo.sharding.shards '99999999999': a shard count must be at most 1048576");
 		assertRejected("0-2000000000", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '0-2000000000': shard id 2000000000 is too large (at most 1048575)");
+				"Invalid discordoo.sharding.shards '0-2000000000': "
+						+ "shard id 2000000000 is too large (at most 1048575)");
 		assertRejected("1,99999999999", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '1,99999999999': shard id 99999999999 is too large (at most 1048575)");
+				"Invalid discordoo.sharding.shards '1,99999999999': "
+						+ "shard id 99999999999 is too large (at most 1048575)");
 	}
 
 	@Test
