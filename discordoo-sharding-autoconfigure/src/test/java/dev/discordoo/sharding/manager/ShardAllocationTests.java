@@ -1,0 +1,344 @@
+package dev.discordoo.sharding.manager;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class ShardAllocationTests {
+
+	@Test
+	void countMeansShardIdsFromZero() {
+		ShardAllocation allocation = ShardAllocation.of("8", null, 1);
+		assertThat(allocation.shards()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+		assertThat(allocation.totalShards()).isEqualTo(8);
+		assertThat(allocation.shardsPerInstance()).isEqualTo(1);
+	}
+
+	@Test
+	void countOfOneRunsShardZeroOnInstanceZero() {
+		ShardAllocation allocation = ShardAllocation.of("1", null, 1);
+		assertThat(allocation.totalShards()).isEqualTo(1);
+		assertThat(allocation.instances()).containsExactly(new InstancePlan(0, List.of(0)));
+	}
+
+	@Test
+	void listKeepsTheGivenIds() {
+		ShardAllocation allocation = ShardAllocation.of("0,2,5", null, 1);
+		assertThat(allocation.shards()).containsExactly(0, 2, 5);
+		assertThat(allocation.totalShards()).isEqualTo(6);
+	}
+
+	@Test
+	void rangeIsInclusive() {
+		ShardAllocation allocation = ShardAllocation.of("4-11", null, 1);
+		assertThat(allocation.shards()).containsExactly(4, 5, 6, 7, 8, 9, 10, 11);
+	}
+
+	@Test
+	void rangeStartingAtZero() {
+		assertThat(ShardAllocation.of("0-3", null, 1).shards()).containsExactly(0, 1, 2, 3);
+	}
+
+	@Test
+	void rangeOfOneShard() {
+		ShardAllocation allocation = ShardAllocation.of("5-5", null, 1);
+		assertThat(allocation.shards()).containsExactly(5);
+		assertThat(allocation.totalShards()).isEqualTo(6);
+	}
+
+	@Test
+	void listsAndRangesMix() {
+		ShardAllocation allocation = ShardAllocation.of("0-3,8,10-11", null, 1);
+		assertThat(allocation.shards()).containsExactly(0, 1, 2, 3, 8, 10, 11);
+		assertThat(allocation.totalShards()).isEqualTo(12);
+	}
+
+	@Test
+	void whitespaceIsTolerated() {
+		assertThat(ShardAllocation.of("  8 ", null, 1).shards()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+		assertThat(ShardAllocation.of(" 0 - 3 ,\t8 , 10-11 ", null, 1).shards())
+			.containsExactly(0, 1, 2, 3, 8, 10, 11);
+	}
+
+	@Test
+	void listedOrderIsKept() {
+		ShardAllocation allocation = ShardAllocation.of("6-7,0,1", null, 2);
+		assertThat(allocation.shards()).containsExactly(6, 7, 0, 1);
+		assertThat(allocation.instances()).containsExactly(new InstancePlan(0, List.of(6, 7)),
+				new InstancePlan(1, List.of(0, 1)));
+	}
+
+	@Test
+	void defaultTotalIsTheLargestIdPlusOne() {
+		// a total of 4 (the count) would leave every id of 4-7 out of range
+		assertThat(ShardAllocation.of("4-7", null, 1).totalShards()).isEqualTo(8);
+	}
+
+	@Test
+	void totalMayExceedTheShardsOfThisManager() {
+		// two hosts split a 16-shard bot: this one runs the upper half
+		ShardAllocation allocation = ShardAllocation.of("8-15", 16, 4);
+		assertThat(allocation.totalShards()).isEqualTo(16);
+		assertThat(allocation.instances()).containsExactly(new InstancePlan(0, List.of(8, 9, 10, 11)),
+				new InstancePlan(1, List.of(12, 13, 14, 15)));
+		assertThat(ShardAllocation.of("4", 16, 1).totalShards()).isEqualTo(16);
+	}
+
+	@Test
+	void totalEqualToTheLargestIdPlusOneIsAccepted() {
+		assertThat(ShardAllocation.of("0,7", 8, 1).totalShards()).isEqualTo(8);
+	}
+
+	@Test
+	void oneShardPerInstance() {
+		ShardAllocation allocation = ShardAllocation.of("3", null, 1);
+		assertThat(allocation.instances()).containsExactly(new InstancePlan(0, List.of(0)),
+				new InstancePlan(1, List.of(1)), new InstancePlan(2, List.of(2)));
+	}
+
+	@Test
+	void chunksEvenly() {
+		ShardAllocation allocation = ShardAllocation.of("8", null, 2);
+		assertThat(allocation.instances()).containsExactly(new InstancePlan(0, List.of(0, 1)),
+				new InstancePlan(1, List.of(2, 3)), new InstancePlan(2, List.of(4, 5)),
+				new InstancePlan(3, List.of(6, 7)));
+	}
+
+	@Test
+	void lastChunkMayBeSmaller() {
+		ShardAllocation allocation = ShardAllocation.of("5", null, 2);
+		assertThat(allocation.instances()).containsExactly(new InstancePlan(0, List.of(0, 1)),
+				new InstancePlan(1, List.of(2, 3)), new InstancePlan(2, List.of(4)));
+	}
+
+	@Test
+	void moreShardsPerInstanceThanShardsGivesOneInstance() {
+		ShardAllocation allocation = ShardAllocation.of("0,2,5", 10, 16);
+		assertThat(allocation.instances()).containsExactly(new InstancePlan(0, List.of(0, 2, 5)));
+	}
+
+	@Test
+	void chunksAMixedListInOrder() {
+		ShardAllocation allocation = ShardAllocation.of("0-3,8,10-11", 12, 3);
+		assertThat(allocation.instances()).containsExactly(new InstancePlan(0, List.of(0, 1, 2)),
+				new InstancePlan(1, List.of(3, 8, 10)), new InstancePlan(2, List.of(11)));
+	}
+
+	@Test
+	void everyShardIsInExactlyOneInstance() {
+		ShardAllocation allocation = ShardAllocation.of("0-99", 128, 7);
+		List<Integer> all = new ArrayList<>();
+		for (int i = 0; i < allocation.instances().size(); i++) {
+			InstancePlan instance = allocation.instances().get(i);
+			assertThat(instance.index()).isEqualTo(i);
+			assertThat(instance.shards()).isNotEmpty().hasSizeLessThanOrEqualTo(7);
+			all.addAll(instance.shards());
+		}
+		assertThat(all).isEqualTo(allocation.shards());
+		assertThat(allocation.instances()).hasSize(15);
+	}
+
+	@Test
+	void planIsImmutable() {
+		ShardAllocation allocation = ShardAllocation.of("4", null, 2);
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> allocation.instances().clear());
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> allocation.shards().add(9));
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> allocation.instances().get(0).shards().add(9));
+	}
+
+	@Test
+	void instancePlanCopiesItsShards() {
+		List<Integer> shards = new ArrayList<>(List.of(1, 2));
+		InstancePlan plan = new InstancePlan(0, shards);
+		shards.add(3);
+		assertThat(plan.shards()).containsExactly(1, 2);
+	}
+
+	@Test
+	void instancePlanRejectsNegativeIndexAndNoShards() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new InstancePlan(-1, List.of(0)))
+			.withMessage("index must not be negative, was -1");
+		assertThatIllegalArgumentException().isThrownBy(() -> new InstancePlan(0, List.of()))
+			.withMessage("an instance must run at least one shard");
+	}
+
+	@Test
+	void toStringShowsThePlan() {
+		assertThat(ShardAllocation.of("3", null, 2))
+			.hasToString("ShardAllocation[totalShards=3, instances=[InstancePlan[index=0, shards=[0, 1]], "
+					+ "InstancePlan[index=1, shards=[2]]]]");
+	}
+
+	@Test
+	void rejectsDuplicates() {
+		assertRejected("0,1,1", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '0,1,1': shard id 1 is listed twice");
+		assertRejected("0-3,2", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '0-3,2': shard id 2 is listed twice");
+		assertRejected("0-3,3-5", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '0-3,3-5': shard id 3 is listed twice");
+	}
+
+	@Test
+	void rejectsNegativeIds() {
+		assertRejected("0,-1", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '0,-1': shard id -1 is negative");
+		assertRejected("-2-3", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '-2-3': shard id -2 is negative");
+		assertRejected("1--3", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '1--3': shard id -3 is negative");
+		assertRejected("-4", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '-4': shard id -4 is negative");
+	}
+
+	@Test
+	void rejectsIdsNotBelowTheTotal() {
+		assertRejected("0-8", 8, 1, ShardAllocation.SHARDS_PROPERTY, "Invalid discordoo.sharding.shards '0-8': "
+				+ "shard id 8 is out of range for discordoo.sharding.total-shards=8 (shard ids go from 0 to 7)");
+		assertRejected("16", 8, 1, ShardAllocation.SHARDS_PROPERTY, "Invalid discordoo.sharding.shards '16': "
+				+ "shard id 15 is out of range for discordoo.sharding.total-shards=8 (shard ids go from 0 to 7)");
+	}
+
+	@Test
+	void rejectsTotalBelowOne() {
+		assertRejected("1", 0, 1, ShardAllocation.TOTAL_SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.total-shards '0': must be at least 1");
+		assertRejected("1", -3, 1, ShardAllocation.TOTAL_SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.total-shards '-3': must be at least 1");
+	}
+
+	@Test
+	void rejectsTotalAboveTheLimit() {
+		assertRejected("1", ShardAllocation.MAX_TOTAL_SHARDS + 1, 1, ShardAllocation.TOTAL_SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.total-shards '1048577': must be at most 1048576");
+	}
+
+	@Test
+	void rejectsShardsPerInstanceBelowOne() {
+		assertRejected("8", null, 0, ShardAllocation.SHARDS_PER_INSTANCE_PROPERTY,
+				"Invalid discordoo.sharding.shards-per-instance '0': must be at least 1");
+		assertRejected("8", null, -1, ShardAllocation.SHARDS_PER_INSTANCE_PROPERTY,
+				"Invalid discordoo.sharding.shards-per-instance '-1': must be at least 1");
+	}
+
+	@Test
+	void rejectsEmptyText() {
+		String reason = "must not be empty: give a count, a list of shard ids or a from-to range";
+		assertRejected(null, null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards 'null': " + reason);
+		assertRejected("", null, 1, ShardAllocation.SHARDS_PROPERTY, "Invalid discordoo.sharding.shards '': " + reason);
+		assertRejected("  ", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '  ': " + reason);
+	}
+
+	@Test
+	void rejectsMalformedText() {
+		assertMalformed("a,b", "a");
+		assertMalformed("1,,2", "");
+		assertMalformed("1,2,", "");
+		assertMalformed(",1", "");
+		assertMalformed("1-2-3", "1-2-3");
+		assertMalformed("1;2", "1;2");
+		assertMalformed("1 2", "1 2");
+		assertMalformed("3-", "3-");
+		assertMalformed("+3", "+3");
+		assertMalformed("0x10", "0x10");
+	}
+
+	@Test
+	void rejectsBackwardRanges() {
+		assertRejected("7-4", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '7-4': range 7-4 starts after it ends");
+	}
+
+	@Test
+	void rejectsCountOfZero() {
+		assertRejected("0", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '0': a shard count must be at least 1");
+		assertRejected(" 00 ", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards ' 00 ': a shard count must be at least 1");
+	}
+
+	@Test
+	void rejectsHugeNumbersWithoutRunningOutOfMemory() {
+		assertRejected("2000000000", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '2000000000': a shard count must be at most 1048576");
+		assertRejected("99999999999", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '99999999999': a shard count must be at most 1048576");
+		assertRejected("0-2000000000", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '0-2000000000': "
+						+ "shard id 2000000000 is too large (at most 1048575)");
+		assertRejected("1,99999999999", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Invalid discordoo.sharding.shards '1,99999999999': "
+						+ "shard id 99999999999 is too large (at most 1048575)");
+	}
+
+	@Test
+	void exceptionExposesItsParts() {
+		assertThatExceptionOfType(InvalidShardingPropertyException.class)
+			.isThrownBy(() -> ShardAllocation.of("7-4", null, 1))
+			.satisfies((ex) -> {
+				assertThat(ex.property()).isEqualTo("discordoo.sharding.shards");
+				assertThat(ex.value()).isEqualTo("7-4");
+				assertThat(ex.reason()).isEqualTo("range 7-4 starts after it ends");
+			})
+			.isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@Test
+	void shardForUsesDiscordsFormula() {
+		// 81384788765712384 >> 22 = 19403645698
+		assertThat(ShardAllocation.shardFor(81384788765712384L, 1)).isEqualTo(0);
+		// 19403645698 = 7 * 2771949385 + 3
+		assertThat(ShardAllocation.shardFor(81384788765712384L, 7)).isEqualTo(3);
+		// 175928847299117063 >> 22 = 41944705796 = 16 * 2621544112 + 4
+		assertThat(ShardAllocation.shardFor(175928847299117063L, 16)).isEqualTo(4);
+		// 613425648685547541 >> 22 = 146252071544 = 10 * 14625207154 + 4
+		assertThat(ShardAllocation.shardFor(613425648685547541L, 10)).isEqualTo(4);
+	}
+
+	@Test
+	void shardForIgnoresTheLowTwentyTwoBits() {
+		assertThat(ShardAllocation.shardFor(0, 2)).isEqualTo(0);
+		assertThat(ShardAllocation.shardFor((1L << 22) - 1, 2)).isEqualTo(0);
+		assertThat(ShardAllocation.shardFor(1L << 22, 2)).isEqualTo(1);
+	}
+
+	@Test
+	void shardForReadsGuildIdsAsUnsigned() {
+		// 2^63 (top bit set) >> 22 = 2^41 = 2199023255552 = 7 * 314146179364 + 4
+		assertThat(ShardAllocation.shardFor(Long.MIN_VALUE, 7)).isEqualTo(4);
+		// 2^64 - 1 >> 22 = 2^42 - 1 = 4398046511103 = 1000 * 4398046511 + 103
+		assertThat(ShardAllocation.shardFor(-1L, 1000)).isEqualTo(103);
+		assertThat(ShardAllocation.shardFor(Long.parseUnsignedLong("18446744073709551615"), 1000)).isEqualTo(103);
+	}
+
+	@Test
+	void shardForRejectsTotalBelowOne() {
+		assertThatIllegalArgumentException().isThrownBy(() -> ShardAllocation.shardFor(1, 0))
+			.withMessage("totalShards must be at least 1, was 0");
+	}
+
+	private static void assertMalformed(String text, String element) {
+		assertRejected(text, null, 1, ShardAllocation.SHARDS_PROPERTY, "Invalid discordoo.sharding.shards '" + text
+				+ "': expected a count, or a comma-separated list of shard ids and from-to ranges, but found '"
+				+ element + "'");
+	}
+
+	private static void assertRejected(String shards, Integer totalShards, int shardsPerInstance, String property,
+			String message) {
+		assertThatExceptionOfType(InvalidShardingPropertyException.class)
+			.isThrownBy(() -> ShardAllocation.of(shards, totalShards, shardsPerInstance))
+			.withMessage(message)
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo(property));
+	}
+
+}
