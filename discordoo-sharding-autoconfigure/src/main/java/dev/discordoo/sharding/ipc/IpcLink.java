@@ -178,6 +178,16 @@ public final class IpcLink {
 	}
 
 	/**
+	 * Send an ERROR that answers no request.
+	 * @param code a machine-readable code (see {@link ErrorCode})
+	 * @param message what went wrong
+	 * @throws IllegalStateException if the link is closed
+	 */
+	public void sendError(String code, String message) {
+		send(OpCode.ERROR, null, new Payloads.Error(null, code, message));
+	}
+
+	/**
 	 * Send a REQUEST and wait for its RESPONSE without blocking. The returned future always
 	 * completes normally: with the peer's response, or with a failed response whose code is
 	 * {@link ErrorCode#TIMEOUT} or {@link ErrorCode#LINK_LOST}.

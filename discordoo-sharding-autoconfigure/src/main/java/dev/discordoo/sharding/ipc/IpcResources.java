@@ -80,7 +80,12 @@ public final class IpcResources implements AutoCloseable {
 		return this.handlers;
 	}
 
-	ScheduledExecutorService timer() {
+	/**
+	 * Return the shared timer, for the timeouts of the layers above the link. Its tasks must
+	 * not block.
+	 * @return the timer
+	 */
+	public ScheduledExecutorService timer() {
 		return this.timer;
 	}
 

@@ -1,0 +1,22 @@
+package dev.discordoo.sharding;
+
+import java.util.List;
+
+/**
+ * A snapshot of one sharding instance, as its manager sees it.
+ *
+ * @param index the instance index
+ * @param id the snowflake of its current spawn, {@code null} before the first
+ * @param shards its Discord shard ids
+ * @param totalShards the bot's total shard count
+ * @param state where it stands
+ * @param pid its process id (the manager's own in workers mode), {@code -1} when not running
+ * @param heartbeatLatencyMillis the last heartbeat round trip, {@code null} if none yet
+ * @param lastHeartbeatAgeMillis how long ago its last heartbeat came, {@code null} when unlinked
+ * @param restarts how many times it was restarted since the manager started
+ * @param lastFailure why it was last lost or failed, {@code null} if never
+ */
+public record InstanceInfo(int index, String id, List<Integer> shards, int totalShards, InstanceState state, long pid,
+		Double heartbeatLatencyMillis, Long lastHeartbeatAgeMillis, int restarts, String lastFailure) {
+
+}

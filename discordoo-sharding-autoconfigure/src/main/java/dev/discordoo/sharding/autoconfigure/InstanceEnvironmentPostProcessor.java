@@ -1,0 +1,34 @@
+package dev.discordoo.sharding.autoconfigure;
+
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+import dev.discordoo.sharding.protocol.InstanceEnvironment;
+
+/**
+ * Makes a sharding instance a quiet background application: no web server (the manager's
+ * {@code server.port} must not make children collide) and no banner; a child process is kept
+ * alive until its context closes, even when the bot's own threads are all daemons. An
+ * application that sets {@code discordoo.sharding.instance.web-application-type} keeps that
+ * instead.
+ */
+class InstanceEnvironmentPostProcessor implements EnvironmentPostProcessor {
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (!ShardingRoleCondition.isInstance(environment)) {
+			return;
+		}
+		String webType = environment.getProperty("discordoo.sharding.instance.web-application-type", "none");
+		boolean worker = Boolean.parseBoolean(environment.getProperty(InstanceEnvironment.WORKER, "false"));
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("discordooShardingInstance",
+					Map.of("spring.main.web-application-type", webType, "spring.main.banner-mode", "off",
+							"spring.main.keep-alive", Boolean.toString(!worker))));
+	}
+
+}

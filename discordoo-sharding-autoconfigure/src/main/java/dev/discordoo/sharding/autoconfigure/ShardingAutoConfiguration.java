@@ -1,0 +1,161 @@
+package dev.discordoo.sharding.autoconfigure;
+
+import java.util.Map;
+
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import dev.discordoo.sharding.ShardClient;
+import dev.discordoo.sharding.instance.InstanceIdentity;
+import dev.discordoo.sharding.instance.InstanceRuntime;
+import dev.discordoo.sharding.ipc.IpcResources;
+import dev.discordoo.sharding.ipc.IpcSettings;
+import dev.discordoo.sharding.listener.ShardMessageHandler;
+import dev.discordoo.sharding.manager.ChildJvmCommand;
+import dev.discordoo.sharding.manager.InstanceLauncher;
+import dev.discordoo.sharding.manager.LocalShardingManager;
+import dev.discordoo.sharding.manager.ManagerSettings;
+import dev.discordoo.sharding.manager.ProcessInstanceLauncher;
+import dev.discordoo.sharding.manager.RestartPolicy;
+import dev.discordoo.sharding.manager.ShardAllocation;
+import dev.discordoo.sharding.manager.WorkerInstanceLauncher;
+import dev.discordoo.sharding.protocol.FrameCodec;
+
+/**
+ * Auto-configuration of discordoo-sharding, switched on by
+ * {@link dev.discordoo.sharding.EnableSharding @EnableSharding}. Configures a
+ * {@link LocalShardingManager} in the manager, an {@link InstanceRuntime} in an instance.
+ */
+@AutoConfiguration
+@ConditionalOnBean(ShardingMarkerConfiguration.Marker.class)
+@EnableConfigurationProperties(ShardingProperties.class)
+public final class ShardingAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	FrameCodec discordooShardingFrameCodec() {
+		return new FrameCodec();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ShardMessageHandler discordooShardingMessageHandler() {
+		return ShardMessageHandler.NONE;
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	IpcResources discordooShardingIpcResources(ConfigurableApplicationContext context) {
+		String name = ShardingRoleCondition.isInstance(context.getEnvironment()) ? "instance" : "manager";
+		return new IpcResources("discordoo-" + name, context.getBeanFactory(), context);
+	}
+
+	static IpcSettings ipcSettings(ShardingProperties properties) {
+		return IpcSettings.defaults()
+			.withMaxFrameSize((int) properties.ipc().maxFrameSize().toBytes())
+			.withHeartbeat(properties.heartbeat().interval(), properties.heartbeat().tolerance())
+			.withHandshake(properties.spawn().helloInterval(), properties.spawn().timeout(),
+					IpcSettings.defaults().handshakeTimeout())
+			.withRequestTimeout(properties.ipc().requestTimeout());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(ShardingRoleCondition.OnInstance.class)
+	static class InstanceConfiguration {
+
+		@Bean
+		InstanceIdentity discordooShardingInstanceIdentity(Environment environment) {
+			return InstanceIdentity.from(environment);
+		}
+
+		@Bean
+		InstanceRuntime discordooShardingInstanceRuntime(InstanceIdentity identity, ShardingProperties properties,
+				IpcResources resources, FrameCodec codec, ObjectProvider<ShardClient> client,
+				ShardMessageHandler messages, ConfigurableApplicationContext context) {
+			InstanceRuntime.PortAnnouncer announcer = identity.worker() ? (port, id) -> {
+			} : InstanceRuntime.PortAnnouncer.STDOUT;
+			return new InstanceRuntime(identity, properties.ipc().host(), properties.ipc().port(),
+					ipcSettings(properties), resources, codec, client.getIfUnique(), messages, announcer,
+					identity.worker() ? (code) -> context.close() : (code) -> System.exit(SpringApplication.exit(context,
+							() -> code)));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(ShardingRoleCondition.OnManager.class)
+	static class ManagerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RestartPolicy discordooShardingRestartPolicy(ShardingProperties properties) {
+			ShardingProperties.Restart restart = properties.restart();
+			return new RestartPolicy(new RestartPolicy.Settings(restart.enabled(), restart.initialBackoff(),
+					restart.maxBackoff(), restart.multiplier(), restart.jitter(), restart.maxRestarts(),
+					restart.window()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		InstanceLauncher discordooShardingInstanceLauncher(ShardingProperties properties,
+				ConfigurableListableBeanFactory beanFactory) {
+			ShardingApplicationSources sources = beanFactory.containsBean(ShardingApplicationSources.BEAN_NAME)
+					? beanFactory.getBean(ShardingApplicationSources.BEAN_NAME, ShardingApplicationSources.class)
+					: new ShardingApplicationSources(null, java.util.List.of());
+			if (properties.mode() == ShardingProperties.Mode.WORKERS) {
+				if (sources.sources().isEmpty()) {
+					throw new IllegalStateException(
+							"discordoo.sharding.mode=workers needs the application's source classes: "
+									+ "start the application with SpringApplication");
+				}
+				return new WorkerInstanceLauncher(sources.sources().toArray(Class<?>[]::new),
+						Map.copyOf(properties.instance().properties()));
+			}
+			ShardingProperties.Processes processes = properties.processes();
+			String mainClass = (processes.mainClass() != null) ? processes.mainClass()
+					: (sources.mainClass() != null) ? sources.mainClass().getName() : null;
+			if (mainClass == null) {
+				throw new IllegalStateException("Cannot tell the application's main class: set "
+						+ "discordoo.sharding.processes.main-class");
+			}
+			ChildJvmCommand command = ChildJvmCommand.forCurrentJvm(mainClass)
+				.withJvmArgs(processes.jvmArgs())
+				.withArgs(properties.instance()
+					.properties()
+					.entrySet()
+					.stream()
+					.map((property) -> "--" + property.getKey() + "=" + property.getValue())
+					.toList());
+			if (processes.classpath() != null) {
+				command = command.withClassPath(processes.classpath());
+			}
+			return new ProcessInstanceLauncher(command, processes.env(), properties.ipc().host());
+		}
+
+		@Bean
+		LocalShardingManager discordooShardingManager(ShardingProperties properties, InstanceLauncher launcher,
+				RestartPolicy restartPolicy, IpcResources resources, FrameCodec codec, ShardMessageHandler messages,
+				ApplicationEventPublisher publisher) {
+			ShardAllocation allocation = ShardAllocation.of(properties.shards(), properties.totalShards(),
+					properties.shardsPerInstance());
+			ManagerSettings settings = new ManagerSettings(properties.spawn().delay(),
+					properties.spawn().concurrency(), properties.shutdown().timeout());
+			return new LocalShardingManager(allocation, launcher, restartPolicy, ipcSettings(properties), settings,
+					resources, codec, messages, publisher);
+		}
+
+	}
+
+}

@@ -1,0 +1,200 @@
+package dev.discordoo.sharding.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties of discordoo-sharding.
+ *
+ * @param mode how instances run: child JVMs ({@code processes}) or in-JVM workers ({@code workers})
+ * @param shards the Discord shard ids this manager runs: a count ({@code 8}: ids 0 to 7), a
+ * list ({@code 0,2,5}), a range ({@code 4-11}), or lists of ranges
+ * @param totalShards the bot's total shard count; defaults to the highest shard id plus one,
+ * and may be larger when several managers split one bot
+ * @param shardsPerInstance how many shards each instance runs; the shard list is cut into
+ * instances in order
+ * @param spawn how instances are spawned
+ * @param heartbeat how instances and manager watch each other
+ * @param restart how lost instances are restarted
+ * @param shutdown how instances are stopped
+ * @param ipc the manager-instance link
+ * @param processes settings of child JVMs in processes mode
+ * @param instance settings every instance gets, in either mode
+ */
+@ConfigurationProperties("discordoo.sharding")
+public record ShardingProperties(@DefaultValue("processes") Mode mode, @DefaultValue("1") String shards,
+		Integer totalShards, @DefaultValue("1") int shardsPerInstance, @DefaultValue Spawn spawn,
+		@DefaultValue Heartbeat heartbeat, @DefaultValue Restart restart, @DefaultValue Shutdown shutdown,
+		@DefaultValue Ipc ipc, @DefaultValue Processes processes, @DefaultValue Instance instance) {
+
+	/**
+	 * How sharding instances run.
+	 */
+	public enum Mode {
+
+		/** Each instance is a child JVM of the same application. */
+		PROCESSES,
+
+		/** Each instance is its own application context inside the manager's JVM. */
+		WORKERS
+
+	}
+
+	/**
+	 * Spawn settings.
+	 *
+	 * @param timeout how long an instance may take from spawn to IDENTIFY before it is
+	 * destroyed and retried
+	 * @param helloInterval how often the manager resends HELLO until the instance answers
+	 * @param delay the least time between two spawns
+	 * @param concurrency how many instances may be starting at once
+	 */
+	public record Spawn(@DefaultValue("30s") Duration timeout, @DefaultValue("1s") Duration helloInterval,
+			@DefaultValue("0s") Duration delay, @DefaultValue("2") int concurrency) {
+
+		/**
+		 * Validate.
+		 */
+		public Spawn {
+			requirePositive("discordoo.sharding.spawn.timeout", timeout);
+			requirePositive("discordoo.sharding.spawn.hello-interval", helloInterval);
+			if (delay.isNegative()) {
+				throw invalid("discordoo.sharding.spawn.delay", delay, "must not be negative");
+			}
+			if (concurrency < 1) {
+				throw invalid("discordoo.sharding.spawn.concurrency", concurrency, "must be at least 1");
+			}
+		}
+
+	}
+
+	/**
+	 * Heartbeat settings.
+	 *
+	 * @param interval how often an instance sends a heartbeat
+	 * @param tolerance how many intervals may pass without a heartbeat (or its ack) before
+	 * the other side counts the link as lost
+	 */
+	public record Heartbeat(@DefaultValue("5s") Duration interval, @DefaultValue("3") int tolerance) {
+
+		/**
+		 * Validate.
+		 */
+		public Heartbeat {
+			requirePositive("discordoo.sharding.heartbeat.interval", interval);
+			if (tolerance < 1) {
+				throw invalid("discordoo.sharding.heartbeat.tolerance", tolerance, "must be at least 1");
+			}
+		}
+
+	}
+
+	/**
+	 * Restart settings.
+	 *
+	 * @param enabled whether lost instances are restarted automatically
+	 * @param initialBackoff the delay before the first restart
+	 * @param maxBackoff the longest delay between restarts
+	 * @param multiplier how much the delay grows with each restart
+	 * @param jitter the most random time added to a delay, so instances lost together do not
+	 * restart in lockstep
+	 * @param maxRestarts how many restarts within the window are allowed before the instance
+	 * is FAILED (the crash-loop limit)
+	 * @param window the period restarts are counted in
+	 */
+	public record Restart(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration initialBackoff,
+			@DefaultValue("60s") Duration maxBackoff, @DefaultValue("2") double multiplier,
+			@DefaultValue("0ms") Duration jitter, @DefaultValue("5") int maxRestarts,
+			@DefaultValue("10m") Duration window) {
+
+	}
+
+	/**
+	 * Shutdown settings.
+	 *
+	 * @param timeout how long an instance may take to stop gracefully before it is destroyed
+	 * forcibly
+	 */
+	public record Shutdown(@DefaultValue("10s") Duration timeout) {
+
+		/**
+		 * Validate.
+		 */
+		public Shutdown {
+			requirePositive("discordoo.sharding.shutdown.timeout", timeout);
+		}
+
+	}
+
+	/**
+	 * IPC settings.
+	 *
+	 * @param host the address instances listen on, and the manager connects to
+	 * @param port the port an instance listens on; 0 for an ephemeral one
+	 * @param maxFrameSize the largest frame accepted or sent
+	 * @param requestTimeout the default timeout of a request
+	 */
+	public record Ipc(@DefaultValue("127.0.0.1") String host, @DefaultValue("0") int port,
+			@DefaultValue("1MB") DataSize maxFrameSize, @DefaultValue("60s") Duration requestTimeout) {
+
+		/**
+		 * Validate.
+		 */
+		public Ipc {
+			if (host == null || host.isBlank()) {
+				throw invalid("discordoo.sharding.ipc.host", host, "must not be empty");
+			}
+			if (port < 0 || port > 65535) {
+				throw invalid("discordoo.sharding.ipc.port", port, "must be between 0 and 65535");
+			}
+			if (maxFrameSize.toBytes() < 2 || maxFrameSize.toBytes() > Integer.MAX_VALUE) {
+				throw invalid("discordoo.sharding.ipc.max-frame-size", maxFrameSize,
+						"must be between 2B (the smallest frame, '{}') and 2GB");
+			}
+			requirePositive("discordoo.sharding.ipc.request-timeout", requestTimeout);
+		}
+
+	}
+
+	/**
+	 * Child JVM settings of processes mode.
+	 *
+	 * @param jvmArgs extra JVM arguments of every child, such as heap limits
+	 * @param env extra environment variables of every child
+	 * @param mainClass the main class children run; defaults to the application's own
+	 * @param classpath the class path children run with; defaults to the manager's own
+	 */
+	public record Processes(@DefaultValue List<String> jvmArgs, @DefaultValue Map<String, String> env,
+			String mainClass, String classpath) {
+
+	}
+
+	/**
+	 * Settings every instance gets, in either mode.
+	 *
+	 * @param properties extra application properties of every instance, above its own
+	 * configuration files (given to child processes as command-line arguments: no secrets)
+	 * @param webApplicationType the web application type of instances; {@code none} keeps
+	 * instances from starting a web server of their own
+	 */
+	public record Instance(@DefaultValue Map<String, String> properties,
+			@DefaultValue("none") String webApplicationType) {
+
+	}
+
+	private static void requirePositive(String property, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw invalid(property, value, "must be positive");
+		}
+	}
+
+	private static IllegalArgumentException invalid(String property, Object value, String reason) {
+		return new IllegalArgumentException("Invalid " + property + " '" + value + "': " + reason);
+	}
+
+}

@@ -1,0 +1,336 @@
+package dev.discordoo.sharding.instance;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.context.SmartLifecycle;
+
+import dev.discordoo.sharding.ShardAssignment;
+import dev.discordoo.sharding.ShardClient;
+import dev.discordoo.sharding.ShardEventContext;
+import dev.discordoo.sharding.ipc.IpcLink;
+import dev.discordoo.sharding.ipc.IpcResources;
+import dev.discordoo.sharding.ipc.IpcServer;
+import dev.discordoo.sharding.ipc.IpcSettings;
+import dev.discordoo.sharding.ipc.LinkLossCause;
+import dev.discordoo.sharding.listener.ShardMessageHandler;
+import dev.discordoo.sharding.protocol.ControlEvents;
+import dev.discordoo.sharding.protocol.ErrorCode;
+import dev.discordoo.sharding.protocol.FrameCodec;
+import dev.discordoo.sharding.protocol.InstanceEnvironment;
+import dev.discordoo.sharding.protocol.Payloads;
+
+/**
+ * The life of a sharding instance (seed steps 3 to 7): listen, announce the port, accept its
+ * manager's HELLO, start the local client on the assigned shards, report CONNECTED, and
+ * self-destruct (stop the client and exit) when the manager asks, when the manager link is
+ * lost, or when no manager turns up within the spawn timeout.
+ */
+public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener {
+
+	private static final Log logger = LogFactory.getLog(InstanceRuntime.class);
+
+	/** Exit code of an instance that stopped because its manager asked it to. */
+	public static final int EXIT_STOPPED = 0;
+
+	/** Exit code of an instance that lost its manager. */
+	public static final int EXIT_MANAGER_LOST = 3;
+
+	/** Exit code of an instance whose local client failed to start. */
+	public static final int EXIT_CLIENT_START_FAILED = 4;
+
+	private enum Phase {
+
+		CREATED, LISTENING, LINKED, READY, DESTROYING
+
+	}
+
+	private final InstanceIdentity identity;
+
+	private final String host;
+
+	private final int port;
+
+	private final IpcSettings settings;
+
+	private final IpcResources resources;
+
+	private final FrameCodec codec;
+
+	private final ShardClient client;
+
+	private final ShardMessageHandler messages;
+
+	private final PortAnnouncer announcer;
+
+	private final IntConsumer exit;
+
+	private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.CREATED);
+
+	private volatile IpcServer server;
+
+	private volatile ShardAssignment assignment;
+
+	private volatile ScheduledFuture<?> managerDeadline;
+
+	/**
+	 * Announces the port an instance listens on to whoever spawned it.
+	 */
+	@FunctionalInterface
+	public interface PortAnnouncer {
+
+		/** Print the ready line on stdout, for a manager that spawned a child process. */
+		PortAnnouncer STDOUT = (port, instanceId) -> {
+			System.out.println(InstanceEnvironment.READY_LINE_PREFIX + " port=" + port + " id=" + instanceId);
+			System.out.flush();
+		};
+
+		/**
+		 * The instance listens.
+		 * @param port the port
+		 * @param instanceId the instance's snowflake
+		 */
+		void announce(int port, String instanceId);
+
+	}
+
+	/**
+	 * Create the runtime; {@link #start()} begins listening.
+	 * @param identity who this instance is
+	 * @param host the address to listen on
+	 * @param port the port, 0 for an ephemeral one
+	 * @param settings IPC limits and timings
+	 * @param resources IPC threads
+	 * @param codec the frame codec
+	 * @param client the local client, or {@code null} to report ready at once
+	 * @param messages receives application events and requests
+	 * @param announcer announces the port
+	 * @param exit ends the instance with an exit code: exits the JVM, or closes a worker's context
+	 */
+	public InstanceRuntime(InstanceIdentity identity, String host, int port, IpcSettings settings,
+			IpcResources resources, FrameCodec codec, ShardClient client, ShardMessageHandler messages,
+			PortAnnouncer announcer, IntConsumer exit) {
+		this.identity = identity;
+		this.host = host;
+		this.port = port;
+		this.settings = settings;
+		this.resources = resources;
+		this.codec = codec;
+		this.client = client;
+		this.messages = messages;
+		this.announcer = announcer;
+		this.exit = exit;
+	}
+
+	@Override
+	public void start() {
+		if (!this.phase.compareAndSet(Phase.CREATED, Phase.LISTENING)) {
+			return;
+		}
+		IpcServer created = new IpcServer(this.host, this.port,
+				new IpcServer.Credentials(this.identity.managerId(), this.identity.instanceId(), this.identity.token(),
+						ProcessHandle.current().pid()),
+				this.settings, this.resources, this.codec, this);
+		int listening = created.start();
+		this.server = created;
+		this.managerDeadline = this.resources.timer().schedule(() -> {
+			if (this.phase.get() == Phase.LISTENING) {
+				selfDestruct("no manager HELLO within " + this.settings.spawnTimeout().toMillis() + " ms",
+						EXIT_MANAGER_LOST);
+			}
+		}, this.settings.spawnTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		if (!this.identity.worker()) {
+			// a manager that died before or without closing the link (kill -9 while we start up)
+			ProcessHandle.of(this.identity.managerPid())
+				.ifPresentOrElse(
+						(manager) -> manager.onExit()
+							.thenRun(() -> selfDestruct("manager process " + manager.pid() + " exited",
+									EXIT_MANAGER_LOST)),
+						() -> selfDestruct("manager process " + this.identity.managerPid() + " is not running",
+								EXIT_MANAGER_LOST));
+		}
+		logger.info("Sharding instance " + this.identity.index() + " (" + this.identity.instanceId()
+				+ ") listening on " + this.host + ":" + listening);
+		this.announcer.announce(listening, this.identity.instanceId());
+	}
+
+	@Override
+	public void stop() {
+		// the context is closing: whatever the reason, the client goes with it
+		Phase previous = this.phase.getAndSet(Phase.DESTROYING);
+		if (previous != Phase.DESTROYING) {
+			destroyClient();
+			closeServer();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		Phase current = this.phase.get();
+		return current != Phase.CREATED && current != Phase.DESTROYING;
+	}
+
+	@Override
+	public int getPhase() {
+		// start late (after the user's beans), stop early (before them)
+		return SmartLifecycle.DEFAULT_PHASE - 1000;
+	}
+
+	/**
+	 * Return the port listened on, once started.
+	 * @return the port
+	 */
+	public int port() {
+		return this.server.port();
+	}
+
+	/**
+	 * Return who this instance is.
+	 * @return the identity
+	 */
+	public InstanceIdentity identity() {
+		return this.identity;
+	}
+
+	/**
+	 * Return the shards this instance was given, once its manager said HELLO.
+	 * @return the assignment, or {@code null}
+	 */
+	public ShardAssignment assignment() {
+		return this.assignment;
+	}
+
+	/**
+	 * Return the manager link, once a manager passed the handshake.
+	 * @return the link, or {@code null}
+	 */
+	public IpcLink managerLink() {
+		IpcServer current = this.server;
+		return (current != null) ? current.managerLink() : null;
+	}
+
+	@Override
+	public void onManagerConnected(IpcLink link, Payloads.Hello hello) {
+		if (!this.phase.compareAndSet(Phase.LISTENING, Phase.LINKED)) {
+			return;
+		}
+		ScheduledFuture<?> deadline = this.managerDeadline;
+		if (deadline != null) {
+			deadline.cancel(false);
+		}
+		ShardAssignment given = new ShardAssignment(this.identity.index(), this.identity.instanceId(), hello.shards(),
+				hello.totalShards());
+		this.assignment = given;
+		// the client may block for as long as its shards take to connect: never on an IPC thread
+		Thread starter = new Thread(() -> startClient(link, given),
+				"discordoo-shard-client-" + this.identity.index());
+		starter.setDaemon(true);
+		starter.start();
+	}
+
+	private void startClient(IpcLink link, ShardAssignment given) {
+		if (this.client == null) {
+			logger.warn("No ShardClient bean: sharding instance " + given.instanceIndex()
+					+ " reports ready without connecting shards " + given.shards());
+		}
+		else {
+			try {
+				this.client.start(given);
+			}
+			catch (Exception ex) {
+				logger.error("Local client of sharding instance " + given.instanceIndex() + " failed to start", ex);
+				try {
+					link.sendError(ErrorCode.CLIENT_START_FAILED, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+				}
+				catch (RuntimeException sendFailed) {
+					logger.debug("Could not report CLIENT_START_FAILED", sendFailed);
+				}
+				selfDestruct("local client failed to start", EXIT_CLIENT_START_FAILED);
+				return;
+			}
+		}
+		if (this.phase.compareAndSet(Phase.LINKED, Phase.READY)) {
+			link.dispatch(ControlEvents.CONNECTED, Map.of("shards", given.shards()));
+		}
+	}
+
+	@Override
+	public void onDispatch(IpcLink link, String event, JsonNode data) {
+		if (ControlEvents.DESTROYING.equals(event)) {
+			try {
+				link.dispatch(ControlEvents.DESTROYING, null);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not echo DESTROYING", ex);
+			}
+			selfDestruct("manager asked it to stop", EXIT_STOPPED);
+			return;
+		}
+		if (ControlEvents.isReserved(event)) {
+			logger.debug("Sharding instance " + this.identity.index() + " got control event " + event);
+			return;
+		}
+		this.messages.onDispatch(event, data, managerContext(link));
+	}
+
+	@Override
+	public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request) {
+		return this.messages.onRequest(request.name(), request.payload(), managerContext(link));
+	}
+
+	@Override
+	public void onLost(IpcLink link, LinkLossCause cause, String detail) {
+		selfDestruct("lost its manager: " + cause + " (" + detail + ")", EXIT_MANAGER_LOST);
+	}
+
+	private ShardEventContext managerContext(IpcLink link) {
+		return new ShardEventContext(null, link.remoteId(), List.of());
+	}
+
+	/** Stop the local client and end the instance, once, whatever asked first. */
+	private void selfDestruct(String reason, int exitCode) {
+		Phase previous = this.phase.getAndSet(Phase.DESTROYING);
+		if (previous == Phase.DESTROYING) {
+			return;
+		}
+		if (exitCode == EXIT_STOPPED) {
+			logger.info("Sharding instance " + this.identity.index() + " stopping: " + reason);
+		}
+		else {
+			logger.warn("Sharding instance " + this.identity.index() + " self-destructing: " + reason);
+		}
+		destroyClient();
+		closeServer();
+		// ending the context calls stop() on this bean: never from a thread the context waits for
+		Thread exiting = new Thread(() -> this.exit.accept(exitCode), "discordoo-instance-exit-" + this.identity.index());
+		exiting.start();
+	}
+
+	private void destroyClient() {
+		if (this.client != null && this.assignment != null) {
+			try {
+				this.client.destroy();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Local client of sharding instance " + this.identity.index() + " failed to destroy", ex);
+			}
+		}
+	}
+
+	private void closeServer() {
+		IpcServer current = this.server;
+		if (current != null) {
+			current.close();
+		}
+	}
+
+}

@@ -1,0 +1,30 @@
+package dev.discordoo.sharding.manager;
+
+import java.time.Duration;
+
+/**
+ * How a manager paces spawns and stops.
+ *
+ * @param spawnDelay the least time between two spawns
+ * @param spawnConcurrency how many instances may be starting (not yet identified) at once
+ * @param shutdownTimeout how long an instance may take to stop gracefully before it is
+ * destroyed forcibly
+ */
+public record ManagerSettings(Duration spawnDelay, int spawnConcurrency, Duration shutdownTimeout) {
+
+	/**
+	 * Validate the settings.
+	 */
+	public ManagerSettings {
+		if (spawnDelay == null || spawnDelay.isNegative()) {
+			throw new IllegalArgumentException("spawnDelay must not be negative, was " + spawnDelay);
+		}
+		if (spawnConcurrency < 1) {
+			throw new IllegalArgumentException("spawnConcurrency must be at least 1, was " + spawnConcurrency);
+		}
+		if (shutdownTimeout == null || shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
+			throw new IllegalArgumentException("shutdownTimeout must be positive, was " + shutdownTimeout);
+		}
+	}
+
+}

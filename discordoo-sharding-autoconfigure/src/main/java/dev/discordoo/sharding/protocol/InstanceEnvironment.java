@@ -1,0 +1,33 @@
+package dev.discordoo.sharding.protocol;
+
+/**
+ * The environment variables a manager starts an instance with. An application started with
+ * them is a sharding instance, whoever started it.
+ */
+public final class InstanceEnvironment {
+
+	/** The manager's snowflake; a HELLO must carry it. */
+	public static final String MANAGER_ID = "DISCORDOO_SHARDING_MANAGER_ID";
+
+	/** The instance's own snowflake, fresh for every spawn. */
+	public static final String INSTANCE_ID = "DISCORDOO_SHARDING_INSTANCE_ID";
+
+	/** The instance index. */
+	public static final String INSTANCE_INDEX = "DISCORDOO_SHARDING_INSTANCE_INDEX";
+
+	/** The per-spawn secret (at least 128 bits); never logged, never on a command line. */
+	public static final String TOKEN = "DISCORDOO_SHARDING_TOKEN";
+
+	/**
+	 * Not part of the wire protocol: set (to {@code true}) for in-JVM workers, which close
+	 * their context instead of exiting the JVM.
+	 */
+	public static final String WORKER = "DISCORDOO_SHARDING_WORKER";
+
+	/** The line an instance prints on stdout once it listens: {@code READY_LINE_PREFIX port=<port> id=<id>}. */
+	public static final String READY_LINE_PREFIX = "DISCORDOO-IPC-READY";
+
+	private InstanceEnvironment() {
+	}
+
+}

@@ -1,0 +1,126 @@
+package dev.discordoo.sharding.manager;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Predicate;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.discordoo.sharding.AllShardsReadyEvent;
+import dev.discordoo.sharding.InstanceInfo;
+import dev.discordoo.sharding.InstanceState;
+import dev.discordoo.sharding.InstanceStateChangedEvent;
+import dev.discordoo.sharding.listener.ShardMessageHandler;
+import dev.discordoo.sharding.testbot.RecordingMessageHandler;
+import dev.discordoo.sharding.testbot.TestBotApplication;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Runs {@link TestBotApplication} as a manager in the test JVM, records what it publishes,
+ * and makes sure every instance it started is gone afterwards.
+ */
+final class ManagerTestSupport implements AutoCloseable {
+
+	/** JVM flags that make a child start fast on two cores. */
+	static final String FAST_CHILD_JVM_ARGS = "-XX:TieredStopAtLevel=1,-XX:+UseSerialGC,-Xss512k,-XX:CICompilerCount=1";
+
+	final RecordingMessageHandler messages = new RecordingMessageHandler();
+
+	final Queue<InstanceStateChangedEvent> transitions = new ConcurrentLinkedQueue<>();
+
+	final Queue<AllShardsReadyEvent> allReady = new ConcurrentLinkedQueue<>();
+
+	final List<Long> seenPids = new ArrayList<>();
+
+	final ConfigurableApplicationContext context;
+
+	final LocalShardingManager manager;
+
+	ManagerTestSupport(Map<String, Object> properties) {
+		Map<String, Object> all = new LinkedHashMap<>();
+		all.put("discordoo.sharding.processes.main-class", TestBotApplication.class.getName());
+		all.put("discordoo.sharding.processes.jvm-args", FAST_CHILD_JVM_ARGS);
+		all.put("discordoo.sharding.heartbeat.interval", "300ms");
+		all.put("discordoo.sharding.heartbeat.tolerance", "3");
+		all.put("discordoo.sharding.restart.initial-backoff", "100ms");
+		all.put("discordoo.sharding.restart.max-backoff", "1s");
+		all.put("discordoo.sharding.shutdown.timeout", "5s");
+		all.put("discordoo.sharding.spawn.concurrency", "4");
+		all.put("logging.level.dev.discordoo", "info");
+		all.putAll(properties);
+		SpringApplication application = new SpringApplication(TestBotApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setDefaultProperties(all);
+		application.addInitializers((context) -> {
+			context.getBeanFactory().registerSingleton("recordingMessageHandler", this.messages);
+			context.addApplicationListener((ApplicationListener<InstanceStateChangedEvent>) this::record);
+			context.addApplicationListener((ApplicationListener<AllShardsReadyEvent>) this.allReady::add);
+		});
+		this.context = application.run();
+		this.manager = this.context.getBean(LocalShardingManager.class);
+		ShardMessageHandler used = this.context.getBean(ShardMessageHandler.class);
+		if (used != this.messages) {
+			throw new IllegalStateException("recording handler not used");
+		}
+	}
+
+	private void record(InstanceStateChangedEvent event) {
+		this.transitions.add(event);
+		synchronized (this.seenPids) {
+			if (event.getInstance().pid() > 0 && !this.seenPids.contains(event.getInstance().pid())) {
+				this.seenPids.add(event.getInstance().pid());
+			}
+		}
+	}
+
+	void awaitAllReady(Duration timeout) {
+		await().atMost(timeout)
+			.until(() -> this.manager.instances().stream().allMatch((info) -> info.state() == InstanceState.READY));
+	}
+
+	void awaitInstance(int index, Duration timeout, Predicate<InstanceInfo> condition) {
+		await().atMost(timeout).until(() -> condition.test(this.manager.instance(index)));
+	}
+
+	List<Long> childPids() {
+		synchronized (this.seenPids) {
+			long self = ProcessHandle.current().pid();
+			return this.seenPids.stream().filter((pid) -> pid != self).toList();
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.context.close();
+		}
+		finally {
+			// whatever happened, no child of this test outlives it
+			for (long pid : childPids()) {
+				ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+			}
+			ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+		}
+	}
+
+	static boolean isAlive(long pid) {
+		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+	}
+
+	static void signal(String signal, long pid) throws Exception {
+		Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+		if (kill.waitFor() != 0) {
+			throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+		}
+	}
+
+}

@@ -1,0 +1,114 @@
+package dev.discordoo.sharding.manager;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.discordoo.sharding.InstanceInfo;
+import dev.discordoo.sharding.InstanceState;
+import dev.discordoo.sharding.InstanceStateChangedEvent;
+import dev.discordoo.sharding.testbot.RecordingMessageHandler;
+import dev.discordoo.sharding.testbot.TestBotApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The manager in processes mode, with real child JVMs: start, kill -9, SIGSTOP, stop.
+ */
+class ProcessesModeTests {
+
+	private ManagerTestSupport support;
+
+	@AfterEach
+	void close() {
+		if (this.support != null) {
+			this.support.close();
+		}
+	}
+
+	@Test
+	void fourInstancesOfTwoShardsStartAndSurviveKillAndStop() throws Exception {
+		long start = System.nanoTime();
+		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.mode", "processes",
+				"discordoo.sharding.shards", "8", "discordoo.sharding.shards-per-instance", "2"));
+		this.support.awaitAllReady(Duration.ofSeconds(90));
+		System.out.printf("processes mode: 4 instances READY %d ms after the manager started%n",
+				Duration.ofNanos(System.nanoTime() - start).toMillis());
+		assertThat(this.support.allReady).isNotEmpty();
+		await().atMost(Duration.ofSeconds(10)).until(() -> assigned().size() == 4);
+		Map<Integer, RecordingMessageHandler.Received> byIndex = assigned();
+		for (int index = 0; index < 4; index++) {
+			RecordingMessageHandler.Received received = byIndex.get(index);
+			assertThat(received.sender().instanceIndex()).isEqualTo(index);
+			assertThat(received.data().get("shards").values().stream().map((node) -> node.intValue()).toList())
+				.containsExactly(2 * index, 2 * index + 1);
+			assertThat(received.data().get("total").intValue()).isEqualTo(8);
+			assertThat(received.data().get("pid").longValue()).isEqualTo(this.support.manager.instance(index).pid());
+		}
+		List<Long> pids = this.support.manager.instances().stream().map(InstanceInfo::pid).toList();
+		assertThat(pids).doesNotHaveDuplicates().allMatch(ManagerTestSupport::isAlive);
+
+		// kill -9 one child: detected, the old process gone before a new one spawns, READY again
+		long victim = pids.get(1);
+		this.support.transitions.clear();
+		long killedAt = System.nanoTime();
+		ManagerTestSupport.signal("KILL", victim);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.support.manager.instance(1).pid() != victim);
+		this.support.awaitInstance(1, Duration.ofSeconds(60), (info) -> info.state() == InstanceState.READY);
+		System.out.printf("processes mode: kill -9 -> READY again in %d ms%n",
+				Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
+		assertThat(ManagerTestSupport.isAlive(victim)).isFalse();
+		assertThat(transitionsOf(1)).containsSubsequence(InstanceState.LOST, InstanceState.RESTARTING,
+				InstanceState.SPAWNING, InstanceState.CONNECTING, InstanceState.IDENTIFIED, InstanceState.READY);
+		assertThat(this.support.manager.instance(1).restarts()).isEqualTo(1);
+		assertThat(this.support.manager.instance(1).lastFailure()).isNotBlank();
+		// the others were never touched
+		for (int index : new int[] { 0, 2, 3 }) {
+			assertThat(this.support.manager.instance(index).pid()).isEqualTo(pids.get(index));
+			assertThat(transitionsOf(index)).isEmpty();
+		}
+
+		// SIGSTOP another: its heartbeats stop, the manager notices within interval x tolerance
+		long frozen = this.support.manager.instance(2).pid();
+		this.support.transitions.clear();
+		long stoppedAt = System.nanoTime();
+		ManagerTestSupport.signal("STOP", frozen);
+		await().atMost(Duration.ofSeconds(10)).until(() -> transitionsOf(2).contains(InstanceState.LOST));
+		long detectedMillis = Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis();
+		System.out.printf("processes mode: SIGSTOP detected in %d ms (interval 300 ms x tolerance 3)%n",
+				detectedMillis);
+		InstanceStateChangedEvent lost = this.support.transitions.stream()
+			.filter((event) -> event.getState() == InstanceState.LOST)
+			.findFirst()
+			.orElseThrow();
+		assertThat(lost.getReason()).contains("HEARTBEAT_TIMEOUT");
+		this.support.awaitInstance(2, Duration.ofSeconds(60), (info) -> info.state() == InstanceState.READY);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !ManagerTestSupport.isAlive(frozen));
+
+		// stopping the manager stops every instance
+		List<Long> running = this.support.manager.instances().stream().map(InstanceInfo::pid).toList();
+		this.support.context.close();
+		assertThat(this.support.manager.instances()).allMatch((info) -> info.state() == InstanceState.STOPPED);
+		await().atMost(Duration.ofSeconds(10)).until(() -> running.stream().noneMatch(ManagerTestSupport::isAlive));
+	}
+
+	private Map<Integer, RecordingMessageHandler.Received> assigned() {
+		return this.support.messages.received.stream()
+			.filter((received) -> received.event().equals(TestBotApplication.ASSIGNED))
+			.collect(Collectors.toMap((received) -> received.sender().instanceIndex(), (received) -> received,
+					(first, second) -> second));
+	}
+
+	private List<InstanceState> transitionsOf(int index) {
+		return this.support.transitions.stream()
+			.filter((event) -> event.getInstance().index() == index)
+			.map(InstanceStateChangedEvent::getState)
+			.toList();
+	}
+
+}

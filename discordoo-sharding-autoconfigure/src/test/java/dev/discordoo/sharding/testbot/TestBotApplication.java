@@ -1,0 +1,66 @@
+package dev.discordoo.sharding.testbot;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+
+import dev.discordoo.sharding.EnableSharding;
+import dev.discordoo.sharding.ShardAssignment;
+import dev.discordoo.sharding.ShardClient;
+import dev.discordoo.sharding.instance.InstanceRuntime;
+
+/**
+ * The bot the manager tests shard: the same class runs as the manager (in the test JVM or
+ * a separate one) and as every instance. Its local client reports its assignment to the
+ * manager, and misbehaves on request: {@code testbot.fail-file} makes start fail while that
+ * file exists, {@code testbot.hang-on-destroy} makes destroy never return.
+ */
+@SpringBootApplication
+@EnableSharding
+public class TestBotApplication {
+
+	/** The event each instance sends its manager once started. */
+	public static final String ASSIGNED = "ASSIGNED";
+
+	public static void main(String[] args) {
+		SpringApplication.run(TestBotApplication.class, args);
+	}
+
+	@Bean
+	ShardClient testBotClient(ObjectProvider<InstanceRuntime> runtime, @Value("${testbot.fail-file:}") String failFile,
+			@Value("${testbot.hang-on-destroy:false}") boolean hangOnDestroy) {
+		return new ShardClient() {
+
+			@Override
+			public void start(ShardAssignment assignment) {
+				if (!failFile.isEmpty() && Files.exists(Path.of(failFile))) {
+					throw new IllegalStateException("testbot told to fail by " + failFile);
+				}
+				runtime.getObject().managerLink()
+					.dispatch(ASSIGNED, Map.of("index", assignment.instanceIndex(), "shards", assignment.shards(),
+							"total", assignment.totalShards(), "pid", ProcessHandle.current().pid()));
+			}
+
+			@Override
+			public void destroy() {
+				if (hangOnDestroy) {
+					try {
+						new CountDownLatch(1).await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+			}
+
+		};
+	}
+
+}
