@@ -312,9 +312,10 @@ public final class IpcServer implements AutoCloseable {
 			}
 			this.link = created;
 			leaveHandshake(ConnectionState.AUTHENTICATED);
-			// queued before the IDENTIFY goes out, so the listener sees the link before any packet on it
-			this.packets.inbound().execute(() -> IpcServer.this.listener.onManagerConnected(created, hello));
+			// IDENTIFY first: the listener may send on the link at once, and nothing may precede it.
+			// Queued from the reader thread, the listener still runs before any later packet.
 			this.packets.trySend(OpCode.IDENTIFY, null, identify);
+			this.packets.inbound().execute(() -> IpcServer.this.listener.onManagerConnected(created, hello));
 		}
 
 		private String refusalOf(Payloads.Hello hello) {

@@ -75,6 +75,8 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	private volatile boolean running;
 
+	private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+
 	/**
 	 * Told of every automatic restart, for metrics.
 	 */
@@ -126,6 +128,18 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 			return;
 		}
 		this.running = true;
+		// the instances are this application's work: keep the JVM alive while they run, even
+		// when nothing else (a web server, the bot's own threads) would
+		Thread keepAlive = new Thread(() -> {
+			try {
+				this.stopped.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "discordoo-manager-keep-alive");
+		keepAlive.setDaemon(false);
+		keepAlive.start();
 		logger.info("Sharding manager " + this.managerId + " starting " + this.handles.size() + " instances for "
 				+ this.allocation + " with " + this.launcher);
 		this.handles.forEach(InstanceHandle::spawn);
@@ -156,6 +170,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		}
 		this.spawner.shutdownNow();
 		this.events.shutdown();
+		this.stopped.countDown();
 		logger.info("Sharding manager " + this.managerId + " stopped");
 	}
 

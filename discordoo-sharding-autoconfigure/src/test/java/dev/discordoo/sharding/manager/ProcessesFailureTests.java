@@ -1,0 +1,159 @@
+package dev.discordoo.sharding.manager;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.discordoo.sharding.InstanceInfo;
+import dev.discordoo.sharding.InstanceState;
+import dev.discordoo.sharding.InstanceStateChangedEvent;
+import dev.discordoo.sharding.testbot.SilentInstanceMain;
+import dev.discordoo.sharding.testbot.TestBotApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Instances that fail to start, never identify, or will not stop, and a manager killed
+ * with {@code kill -9}: each done for real with child JVMs.
+ */
+class ProcessesFailureTests {
+
+	private ManagerTestSupport support;
+
+	private Process separateManager;
+
+	@AfterEach
+	void close() {
+		if (this.support != null) {
+			this.support.close();
+		}
+		if (this.separateManager != null) {
+			List<ProcessHandle> tree = new ArrayList<>(this.separateManager.descendants().toList());
+			this.separateManager.destroyForcibly();
+			tree.forEach(ProcessHandle::destroyForcibly);
+		}
+	}
+
+	@Test
+	void crashLoopBacksOffThenFailsAndAManualRestartBringsItBack(@TempDir Path dir) throws Exception {
+		Path failFile = Files.createFile(dir.resolve("fail"));
+		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.shards", "1",
+				"discordoo.sharding.restart.max-restarts", "2", "discordoo.sharding.restart.initial-backoff", "200ms",
+				"discordoo.sharding.restart.multiplier", "3",
+				"discordoo.sharding.instance.properties.testbot.fail-file", failFile.toString()));
+		this.support.awaitInstance(0, Duration.ofSeconds(90), (info) -> info.state() == InstanceState.FAILED);
+		List<Long> delays = this.support.transitions.stream()
+			.filter((event) -> event.getState() == InstanceState.RESTARTING)
+			.map(InstanceStateChangedEvent::getReason)
+			.map(ProcessesFailureTests::delayMillis)
+			.toList();
+		assertThat(delays).containsExactly(200L, 600L);
+		InstanceInfo failed = this.support.manager.instance(0);
+		assertThat(failed.lastFailure()).contains("restarted 2 times").contains("failed to start");
+		assertThat(failed.pid()).isEqualTo(-1);
+		assertThat(this.support.childPids()).hasSize(3).noneMatch(ManagerTestSupport::isAlive);
+
+		Files.delete(failFile);
+		InstanceInfo restarted = this.support.manager.restart(0).get(90, TimeUnit.SECONDS);
+		assertThat(restarted.state()).isEqualTo(InstanceState.READY);
+		assertThat(ManagerTestSupport.isAlive(this.support.manager.instance(0).pid())).isTrue();
+	}
+
+	@Test
+	void anInstanceThatNeverIdentifiesIsDestroyedAfterTheSpawnTimeout() {
+		long start = System.nanoTime();
+		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.shards", "1",
+				"discordoo.sharding.processes.main-class", SilentInstanceMain.class.getName(),
+				"discordoo.sharding.spawn.timeout", "3s", "discordoo.sharding.spawn.hello-interval", "200ms",
+				"discordoo.sharding.restart.max-restarts", "1"));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.support.transitions.stream().anyMatch((event) -> event.getState() == InstanceState.LOST));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+		InstanceStateChangedEvent lost = this.support.transitions.stream()
+			.filter((event) -> event.getState() == InstanceState.LOST)
+			.findFirst()
+			.orElseThrow();
+		assertThat(lost.getReason()).contains("no IDENTIFY");
+		long silentPid = this.support.childPids().get(0);
+		await().atMost(Duration.ofSeconds(15)).until(() -> !ManagerTestSupport.isAlive(silentPid));
+		// it is retried, once, and then FAILED
+		this.support.awaitInstance(0, Duration.ofSeconds(30), (info) -> info.state() == InstanceState.FAILED);
+		assertThat(this.support.childPids()).hasSize(2).noneMatch(ManagerTestSupport::isAlive);
+	}
+
+	@Test
+	void stoppingDestroysForciblyWhatDoesNotStopWithinTheShutdownTimeout() {
+		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.shards", "2",
+				"discordoo.sharding.shutdown.timeout", "2s",
+				"discordoo.sharding.instance.properties.testbot.hang-on-destroy", "true"));
+		this.support.awaitAllReady(Duration.ofSeconds(90));
+		List<Long> pids = this.support.manager.instances().stream().map(InstanceInfo::pid).toList();
+		long start = System.nanoTime();
+		this.support.context.close();
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofSeconds(20));
+		assertThat(this.support.manager.instances()).allMatch((info) -> info.state() == InstanceState.STOPPED);
+		await().atMost(Duration.ofSeconds(10)).until(() -> pids.stream().noneMatch(ManagerTestSupport::isAlive));
+	}
+
+	@Test
+	void killingTheManagerWithSigkillLeavesNoInstanceBehind() throws Exception {
+		List<String> command = new ArrayList<>(
+				ChildJvmCommand.forCurrentJvm(TestBotApplication.class.getName()).toCommandLine());
+		command.addAll(List.of("--discordoo.sharding.shards=2",
+				"--discordoo.sharding.processes.main-class=" + TestBotApplication.class.getName(),
+				"--discordoo.sharding.processes.jvm-args=" + ManagerTestSupport.FAST_CHILD_JVM_ARGS,
+				"--discordoo.sharding.heartbeat.interval=300ms", "--discordoo.sharding.spawn.concurrency=2"));
+		this.separateManager = new ProcessBuilder(command).redirectErrorStream(true).start();
+		CompletableFuture<Void> allReady = new CompletableFuture<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(this.separateManager.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = lines.readLine()) != null) {
+					System.out.println("[separate manager] " + line);
+					if (line.contains("All 2 sharding instances are READY")) {
+						allReady.complete(null);
+					}
+				}
+			}
+			catch (Exception ex) {
+				allReady.completeExceptionally(ex);
+			}
+		});
+		reader.setDaemon(true);
+		reader.start();
+		allReady.get(120, TimeUnit.SECONDS);
+		List<ProcessHandle> instances = this.separateManager.children().toList();
+		assertThat(instances).hasSize(2).allMatch(ProcessHandle::isAlive);
+
+		long killedAt = System.nanoTime();
+		ManagerTestSupport.signal("KILL", this.separateManager.pid());
+		// every instance must be gone within the heartbeat tolerance (900 ms here), plus its own exit
+		await().atMost(Duration.ofSeconds(10)).until(() -> instances.stream().noneMatch(ProcessHandle::isAlive));
+		System.out.printf("processes mode: manager kill -9 -> all instances exited in %d ms%n",
+				Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
+	}
+
+	private static long delayMillis(String reason) {
+		Matcher matcher = Pattern.compile("in (\\d+) ms").matcher(reason);
+		assertThat(matcher.find()).as("delay in '%s'", reason).isTrue();
+		return Long.parseLong(matcher.group(1));
+	}
+
+}
