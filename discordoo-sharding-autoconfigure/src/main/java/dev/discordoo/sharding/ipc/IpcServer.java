@@ -249,11 +249,17 @@ public final class IpcServer implements AutoCloseable {
 		}
 
 		void onFrame(Object frame) {
-			Packet packet = this.packets.read(frame);
-			if (packet == null) {
+			Packet packet;
+			try {
+				packet = this.packets.decode(frame);
+			}
+			catch (ProtocolViolationException ex) {
 				IpcLink current = this.link;
 				if (current != null) {
-					current.onConnectionClosed();
+					current.onProtocolViolation(ex);
+				}
+				else {
+					reject(ex.code(), ex.getMessage());
 				}
 				return;
 			}
