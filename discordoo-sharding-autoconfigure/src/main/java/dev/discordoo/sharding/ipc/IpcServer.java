@@ -1,5 +1,6 @@
 package dev.discordoo.sharding.ipc;
 
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
 import org.springframework.integration.ip.tcp.connection.TcpListener;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
@@ -37,6 +39,13 @@ import dev.discordoo.sharding.protocol.ProtocolViolationException;
 public final class IpcServer implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(IpcServer.class);
+
+	/**
+	 * Room in the kernel's accept queue. Spring Integration's default of 5 lets a burst of
+	 * connections overflow it, so that the kernel drops them and clients retry only seconds
+	 * later, before the pending-handshake limit can answer them (and the manager with them).
+	 */
+	private static final int ACCEPT_BACKLOG = 128;
 
 	/**
 	 * Who the instance is and whom it accepts.
@@ -125,8 +134,9 @@ public final class IpcServer implements AutoCloseable {
 	 * @throws IllegalStateException if the server could not listen within 10 seconds
 	 */
 	public int start() {
-		TcpNetServerConnectionFactory server = new TcpNetServerConnectionFactory(this.port);
+		TcpNetServerConnectionFactory server = new AdmittingConnectionFactory(this.port);
 		server.setLocalAddress(this.host);
+		server.setBacklog(ACCEPT_BACKLOG);
 		server.setSoTcpNoDelay(true);
 		server.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
 		server.setSerializer(TcpCodecs.lengthHeader4(this.settings.maxFrameSize()));
@@ -182,20 +192,41 @@ public final class IpcServer implements AutoCloseable {
 		}
 	}
 
+	/** Track a new connection and hold it to the handshake rules; runs before it is read. */
+	private void admit(TcpConnection connection) {
+		PacketConnection packets = new PacketConnection(connection, this.codec, this.settings, this.resources);
+		ServerConnection server = new ServerConnection(packets);
+		this.connections.put(packets.id(), server);
+		if (this.awaitingHello.incrementAndGet() > this.settings.maxPendingConnections()) {
+			server.reject(ErrorCode.TOO_MANY_CONNECTIONS,
+					"more than " + this.settings.maxPendingConnections() + " connections are waiting for HELLO");
+			return;
+		}
+		server.startHandshakeTimer();
+	}
+
+	/** Admits each accepted connection once it is ready to send. */
+	private final class AdmittingConnectionFactory extends TcpNetServerConnectionFactory {
+
+		AdmittingConnectionFactory(int port) {
+			super(port);
+		}
+
+		@Override
+		protected void initializeConnection(TcpConnectionSupport connection, Socket socket) {
+			super.initializeConnection(connection, socket);
+			// admitted only now: Spring Integration tells its senders of a new connection
+			// before it gives the connection a serializer, so it could not send ERROR yet
+			admit(connection);
+		}
+
+	}
+
 	private final class ConnectionTracker implements TcpSender {
 
 		@Override
 		public void addNewConnection(TcpConnection connection) {
-			PacketConnection packets = new PacketConnection(connection, IpcServer.this.codec, IpcServer.this.settings,
-					IpcServer.this.resources);
-			ServerConnection server = new ServerConnection(packets);
-			IpcServer.this.connections.put(packets.id(), server);
-			if (IpcServer.this.awaitingHello.incrementAndGet() > IpcServer.this.settings.maxPendingConnections()) {
-				server.reject(ErrorCode.TOO_MANY_CONNECTIONS, "more than "
-						+ IpcServer.this.settings.maxPendingConnections() + " connections are waiting for HELLO");
-				return;
-			}
-			server.startHandshakeTimer();
+			// too early to send on it: see admit
 		}
 
 		@Override
