@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -102,6 +103,8 @@ public final class IpcServer implements AutoCloseable {
 	private final Map<String, ServerConnection> connections = new ConcurrentHashMap<>();
 
 	private final AtomicInteger awaitingHello = new AtomicInteger();
+
+	private final AtomicBoolean managerClaimed = new AtomicBoolean();
 
 	private final AtomicReference<IpcLink> managerLink = new AtomicReference<>();
 
@@ -335,18 +338,22 @@ public final class IpcServer implements AutoCloseable {
 				this.packets.trySend(OpCode.IDENTIFY, null, identify);
 				return;
 			}
-			IpcLink created = new IpcLink(this.packets, IpcLink.Side.INSTANCE, IpcServer.this.credentials.instanceId(),
-					hello.id(), -1, IpcServer.this.settings.withHeartbeat(
-							java.time.Duration.ofMillis(hello.heartbeatInterval()),
-							IpcServer.this.settings.heartbeatTolerance()),
-					IpcServer.this.resources, IpcServer.this.listener);
-			if (!IpcServer.this.managerLink.compareAndSet(null, created)) {
-				created.close("duplicate manager connection");
+			// claimed before a link is built: a spare link would close this connection before the
+			// refusal is sent, and tell the listener of the loss of a link it never had
+			if (!IpcServer.this.managerClaimed.compareAndSet(false, true)) {
+				logger.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from " + this.packets.remote()
+						+ ": this instance already has a manager connection");
 				this.packets.trySend(OpCode.INVALID_SESSION, null, new Payloads.InvalidSession(
 						IpcServer.this.credentials.instanceId(), "this instance already has a manager connection"));
 				close();
 				return;
 			}
+			IpcLink created = new IpcLink(this.packets, IpcLink.Side.INSTANCE, IpcServer.this.credentials.instanceId(),
+					hello.id(), -1, IpcServer.this.settings.withHeartbeat(
+							java.time.Duration.ofMillis(hello.heartbeatInterval()),
+							IpcServer.this.settings.heartbeatTolerance()),
+					IpcServer.this.resources, IpcServer.this.listener);
+			IpcServer.this.managerLink.set(created);
 			this.link = created;
 			leaveHandshake(ConnectionState.AUTHENTICATED);
 			// queued before the IDENTIFY goes out, so the listener sees the link before any packet on it
