@@ -181,14 +181,20 @@ public final class IpcClient implements AutoCloseable {
 		if (current == null) {
 			return;
 		}
-		Packet packet = current.read(frame);
-		if (packet == null) {
-			if (this.link != null) {
-				this.link.onConnectionClosed();
+		IpcLink established = this.link;
+		Packet packet;
+		try {
+			packet = current.decode(frame);
+		}
+		catch (ProtocolViolationException ex) {
+			if (established != null) {
+				established.onProtocolViolation(ex);
+			}
+			else {
+				current.reject(ex.code(), ex.getMessage());
 			}
 			return;
 		}
-		IpcLink established = this.link;
 		if (established != null) {
 			established.onPacket(packet);
 			return;

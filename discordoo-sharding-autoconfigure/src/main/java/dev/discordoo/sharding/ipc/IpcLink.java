@@ -292,9 +292,14 @@ public final class IpcLink {
 			}
 		}
 		catch (ProtocolViolationException ex) {
-			this.connection.reject(ex.code(), ex.getMessage());
-			lose(LinkLossCause.PROTOCOL_VIOLATION, ex.getMessage());
+			onProtocolViolation(ex);
 		}
+	}
+
+	/** The peer broke the protocol: answer ERROR, close, and report the loss as a violation. */
+	void onProtocolViolation(ProtocolViolationException ex) {
+		lose(LinkLossCause.PROTOCOL_VIOLATION, ex.getMessage(),
+				() -> this.connection.reject(ex.code(), ex.getMessage()));
 	}
 
 	/** Called when the connection underneath closed. */
@@ -394,11 +399,16 @@ public final class IpcLink {
 	}
 
 	private void lose(LinkLossCause cause, String detail) {
+		lose(cause, detail, this.connection::close);
+	}
+
+	private void lose(LinkLossCause cause, String detail, Runnable closeConnection) {
 		if (!this.state.compareAndSet(State.OPEN, State.CLOSED)) {
 			return;
 		}
 		this.heartbeatTask.cancel(false);
-		this.connection.close();
+		// closed only once the cause is settled: the close calls back into onConnectionClosed
+		closeConnection.run();
 		this.pending.forEach((eventId, waiting) -> waiting
 			.complete(failure(eventId, ErrorCode.LINK_LOST, "link lost: " + cause + " (" + detail + ")")));
 		if (cause != LinkLossCause.CLOSED_LOCALLY) {

@@ -1,11 +1,13 @@
 package dev.discordoo.sharding.ipc;
 
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -14,6 +16,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
 import org.springframework.integration.ip.tcp.connection.TcpListener;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
@@ -37,6 +40,13 @@ import dev.discordoo.sharding.protocol.ProtocolViolationException;
 public final class IpcServer implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(IpcServer.class);
+
+	/**
+	 * Room in the kernel's accept queue. Spring Integration's default of 5 lets a burst of
+	 * connections overflow it, so that the kernel drops them and clients retry only seconds
+	 * later, before the pending-handshake limit can answer them (and the manager with them).
+	 */
+	private static final int ACCEPT_BACKLOG = 128;
 
 	/**
 	 * Who the instance is and whom it accepts.
@@ -94,6 +104,8 @@ public final class IpcServer implements AutoCloseable {
 
 	private final AtomicInteger awaitingHello = new AtomicInteger();
 
+	private final AtomicBoolean managerClaimed = new AtomicBoolean();
+
 	private final AtomicReference<IpcLink> managerLink = new AtomicReference<>();
 
 	private TcpNetServerConnectionFactory factory;
@@ -125,8 +137,9 @@ public final class IpcServer implements AutoCloseable {
 	 * @throws IllegalStateException if the server could not listen within 10 seconds
 	 */
 	public int start() {
-		TcpNetServerConnectionFactory server = new TcpNetServerConnectionFactory(this.port);
+		TcpNetServerConnectionFactory server = new AdmittingConnectionFactory(this.port);
 		server.setLocalAddress(this.host);
+		server.setBacklog(ACCEPT_BACKLOG);
 		server.setSoTcpNoDelay(true);
 		server.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
 		server.setSerializer(TcpCodecs.lengthHeader4(this.settings.maxFrameSize()));
@@ -182,20 +195,41 @@ public final class IpcServer implements AutoCloseable {
 		}
 	}
 
+	/** Track a new connection and hold it to the handshake rules; runs before it is read. */
+	private void admit(TcpConnection connection) {
+		PacketConnection packets = new PacketConnection(connection, this.codec, this.settings, this.resources);
+		ServerConnection server = new ServerConnection(packets);
+		this.connections.put(packets.id(), server);
+		if (this.awaitingHello.incrementAndGet() > this.settings.maxPendingConnections()) {
+			server.reject(ErrorCode.TOO_MANY_CONNECTIONS,
+					"more than " + this.settings.maxPendingConnections() + " connections are waiting for HELLO");
+			return;
+		}
+		server.startHandshakeTimer();
+	}
+
+	/** Admits each accepted connection once it is ready to send. */
+	private final class AdmittingConnectionFactory extends TcpNetServerConnectionFactory {
+
+		AdmittingConnectionFactory(int port) {
+			super(port);
+		}
+
+		@Override
+		protected void initializeConnection(TcpConnectionSupport connection, Socket socket) {
+			super.initializeConnection(connection, socket);
+			// admitted only now: Spring Integration tells its senders of a new connection
+			// before it gives the connection a serializer, so it could not send ERROR yet
+			admit(connection);
+		}
+
+	}
+
 	private final class ConnectionTracker implements TcpSender {
 
 		@Override
 		public void addNewConnection(TcpConnection connection) {
-			PacketConnection packets = new PacketConnection(connection, IpcServer.this.codec, IpcServer.this.settings,
-					IpcServer.this.resources);
-			ServerConnection server = new ServerConnection(packets);
-			IpcServer.this.connections.put(packets.id(), server);
-			if (IpcServer.this.awaitingHello.incrementAndGet() > IpcServer.this.settings.maxPendingConnections()) {
-				server.reject(ErrorCode.TOO_MANY_CONNECTIONS, "more than "
-						+ IpcServer.this.settings.maxPendingConnections() + " connections are waiting for HELLO");
-				return;
-			}
-			server.startHandshakeTimer();
+			// too early to send on it: see admit
 		}
 
 		@Override
@@ -249,11 +283,17 @@ public final class IpcServer implements AutoCloseable {
 		}
 
 		void onFrame(Object frame) {
-			Packet packet = this.packets.read(frame);
-			if (packet == null) {
+			Packet packet;
+			try {
+				packet = this.packets.decode(frame);
+			}
+			catch (ProtocolViolationException ex) {
 				IpcLink current = this.link;
 				if (current != null) {
-					current.onConnectionClosed();
+					current.onProtocolViolation(ex);
+				}
+				else {
+					reject(ex.code(), ex.getMessage());
 				}
 				return;
 			}
@@ -298,18 +338,22 @@ public final class IpcServer implements AutoCloseable {
 				this.packets.trySend(OpCode.IDENTIFY, null, identify);
 				return;
 			}
-			IpcLink created = new IpcLink(this.packets, IpcLink.Side.INSTANCE, IpcServer.this.credentials.instanceId(),
-					hello.id(), -1, IpcServer.this.settings.withHeartbeat(
-							java.time.Duration.ofMillis(hello.heartbeatInterval()),
-							IpcServer.this.settings.heartbeatTolerance()),
-					IpcServer.this.resources, IpcServer.this.listener);
-			if (!IpcServer.this.managerLink.compareAndSet(null, created)) {
-				created.close("duplicate manager connection");
+			// claimed before a link is built: a spare link would close this connection before the
+			// refusal is sent, and tell the listener of the loss of a link it never had
+			if (!IpcServer.this.managerClaimed.compareAndSet(false, true)) {
+				logger.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from " + this.packets.remote()
+						+ ": this instance already has a manager connection");
 				this.packets.trySend(OpCode.INVALID_SESSION, null, new Payloads.InvalidSession(
 						IpcServer.this.credentials.instanceId(), "this instance already has a manager connection"));
 				close();
 				return;
 			}
+			IpcLink created = new IpcLink(this.packets, IpcLink.Side.INSTANCE, IpcServer.this.credentials.instanceId(),
+					hello.id(), -1, IpcServer.this.settings.withHeartbeat(
+							java.time.Duration.ofMillis(hello.heartbeatInterval()),
+							IpcServer.this.settings.heartbeatTolerance()),
+					IpcServer.this.resources, IpcServer.this.listener);
+			IpcServer.this.managerLink.set(created);
 			this.link = created;
 			leaveHandshake(ConnectionState.AUTHENTICATED);
 			// IDENTIFY first: the listener may send on the link at once, and nothing may precede it.

@@ -86,21 +86,16 @@ final class PacketConnection {
 	}
 
 	/**
-	 * Turn what the reader produced into a packet; on a protocol violation, answer ERROR,
-	 * close this connection and return {@code null}.
+	 * Turn what the reader produced into a packet. A violation is left to the caller to
+	 * answer: on an authenticated connection the link must learn of it before the close, or
+	 * the close would be reported as the peer's.
+	 * @throws ProtocolViolationException if the frame breaks the framing or envelope rules
 	 */
-	Packet read(Object payload) {
+	Packet decode(Object payload) {
 		if (payload instanceof FramingViolation violation) {
-			reject(ErrorCode.FRAME_TOO_LARGE, violation.message());
-			return null;
+			throw new ProtocolViolationException(ErrorCode.FRAME_TOO_LARGE, violation.message());
 		}
-		try {
-			return this.codec.decode((byte[]) payload);
-		}
-		catch (ProtocolViolationException ex) {
-			reject(ex.code(), ex.getMessage());
-			return null;
-		}
+		return this.codec.decode((byte[]) payload);
 	}
 
 	/** Answer ERROR with a reason, then close this connection only. */

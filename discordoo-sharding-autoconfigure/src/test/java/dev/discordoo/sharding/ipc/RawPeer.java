@@ -1,9 +1,11 @@
 package dev.discordoo.sharding.ipc;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +28,23 @@ final class RawPeer implements AutoCloseable {
 	private final DataOutputStream out;
 
 	RawPeer(int port) throws IOException {
-		this.socket = new Socket("127.0.0.1", port);
+		this(new Socket("127.0.0.1", port));
+	}
+
+	private RawPeer(Socket socket) throws IOException {
+		this.socket = socket;
 		this.socket.setTcpNoDelay(true);
 		this.socket.setSoTimeout(10_000);
 		this.in = new DataInputStream(this.socket.getInputStream());
 		this.out = new DataOutputStream(this.socket.getOutputStream());
+	}
+
+	/**
+	 * Accept one connection: a peer on the server side, such as a fake instance that an
+	 * {@link IpcClient} connects to.
+	 */
+	static RawPeer accept(ServerSocket listener) throws IOException {
+		return new RawPeer(listener.accept());
 	}
 
 	void sendJson(String json) throws IOException {
@@ -83,6 +97,32 @@ final class RawPeer implements AutoCloseable {
 			// reset by peer counts as closed
 			return true;
 		}
+	}
+
+	/**
+	 * Read whatever still arrives until the other side closes.
+	 * @throws SocketTimeoutException if the other side does not close within the read timeout
+	 */
+	byte[] readUntilClosed() throws IOException {
+		ByteArrayOutputStream received = new ByteArrayOutputStream();
+		try {
+			int next;
+			while ((next = this.in.read()) >= 0) {
+				received.write(next);
+			}
+		}
+		catch (SocketTimeoutException ex) {
+			throw ex;
+		}
+		catch (IOException ex) {
+			// reset by peer counts as closed
+		}
+		return received.toByteArray();
+	}
+
+	/** Half-close: the other side reads end of stream, this side can still read. */
+	void shutdownOutput() throws IOException {
+		this.socket.shutdownOutput();
 	}
 
 	@Override
