@@ -49,7 +49,7 @@ final class ManagerTestSupport implements AutoCloseable {
 		Map<String, Object> all = new LinkedHashMap<>();
 		all.put("discordoo.sharding.processes.main-class", TestBotApplication.class.getName());
 		all.put("discordoo.sharding.processes.jvm-args", FAST_CHILD_JVM_ARGS);
-		all.put("discordoo.sharding.heartbeat.interval", "300ms");
+		all.put("discordoo.sharding.heartbeat.interval", "500ms");
 		all.put("discordoo.sharding.heartbeat.tolerance", "3");
 		all.put("discordoo.sharding.restart.initial-backoff", "100ms");
 		all.put("discordoo.sharding.restart.max-backoff", "1s");

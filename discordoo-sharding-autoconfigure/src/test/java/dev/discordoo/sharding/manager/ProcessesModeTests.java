@@ -80,7 +80,7 @@ class ProcessesModeTests {
 		ManagerTestSupport.signal("STOP", frozen);
 		await().atMost(Duration.ofSeconds(10)).until(() -> transitionsOf(2).contains(InstanceState.LOST));
 		long detectedMillis = Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis();
-		System.out.printf("processes mode: SIGSTOP detected in %d ms (interval 300 ms x tolerance 3)%n",
+		System.out.printf("processes mode: SIGSTOP detected in %d ms (interval 500 ms x tolerance 3)%n",
 				detectedMillis);
 		InstanceStateChangedEvent lost = this.support.transitions.stream()
 			.filter((event) -> event.getState() == InstanceState.LOST)
