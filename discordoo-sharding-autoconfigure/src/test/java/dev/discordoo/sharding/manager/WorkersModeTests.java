@@ -1,0 +1,144 @@
+package dev.discordoo.sharding.manager;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.discordoo.sharding.InstanceInfo;
+import dev.discordoo.sharding.InstanceState;
+import dev.discordoo.sharding.InstanceStateChangedEvent;
+import dev.discordoo.sharding.testbot.RecordingMessageHandler;
+import dev.discordoo.sharding.testbot.TestBotApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The manager in workers mode: every instance is its own application context inside the
+ * test JVM, with its own IPC server on loopback.
+ */
+class WorkersModeTests {
+
+	private ManagerTestSupport support;
+
+	@AfterEach
+	void close() {
+		if (this.support != null) {
+			this.support.close();
+		}
+	}
+
+	@Test
+	void fourWorkersOfTwoShardsStartSurviveACrashAndStop() {
+		long start = System.nanoTime();
+		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.mode", "workers",
+				"discordoo.sharding.shards", "8", "discordoo.sharding.shards-per-instance", "2"));
+		this.support.awaitAllReady(Duration.ofSeconds(60));
+		System.out.printf("workers mode: 4 instances READY %d ms after the manager started%n",
+				Duration.ofNanos(System.nanoTime() - start).toMillis());
+		await().atMost(Duration.ofSeconds(10)).until(() -> assigned().size() == 4);
+		Map<Integer, RecordingMessageHandler.Received> byIndex = assigned();
+		long self = ProcessHandle.current().pid();
+		for (int index = 0; index < 4; index++) {
+			RecordingMessageHandler.Received received = byIndex.get(index);
+			assertThat(received.data().get("shards").values().stream().map((node) -> node.intValue()).toList())
+				.containsExactly(2 * index, 2 * index + 1);
+			assertThat(received.data().get("total").intValue()).isEqualTo(8);
+			assertThat(received.data().get("pid").longValue()).isEqualTo(self);
+		}
+		List<String> ids = this.support.manager.instances().stream().map(InstanceInfo::id).toList();
+		assertThat(ids).doesNotHaveDuplicates();
+		assertThat(instanceTimers()).isEqualTo(4);
+
+		// a worker whose context ends abruptly is lost and replaced; the others are untouched
+		this.support.transitions.clear();
+		long crashedAt = System.nanoTime();
+		this.support.manager.send(1, TestBotApplication.CRASH, null);
+		await().atMost(Duration.ofSeconds(10)).until(() -> transitionsOf(1).contains(InstanceState.LOST));
+		this.support.awaitInstance(1, Duration.ofSeconds(30), (info) -> info.state() == InstanceState.READY);
+		System.out.printf("workers mode: crash -> READY again in %d ms%n",
+				Duration.ofNanos(System.nanoTime() - crashedAt).toMillis());
+		assertThat(this.support.manager.instance(1).id()).isNotEqualTo(ids.get(1));
+		assertThat(transitionsOf(1)).containsSubsequence(InstanceState.LOST, InstanceState.RESTARTING,
+				InstanceState.SPAWNING, InstanceState.READY);
+		for (int index : new int[] { 0, 2, 3 }) {
+			assertThat(this.support.manager.instance(index).id()).isEqualTo(ids.get(index));
+			assertThat(transitionsOf(index)).isEmpty();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> instanceTimers() == 4);
+
+		// stopping the manager closes every worker context
+		this.support.context.close();
+		assertThat(this.support.manager.instances()).allMatch((info) -> info.state() == InstanceState.STOPPED);
+		await().atMost(Duration.ofSeconds(10)).until(() -> instanceTimers() == 0);
+	}
+
+	@Test
+	void aWorkerThatKeepsFailingToStartEndsFailedUntilRestartedByHand(@TempDir Path dir) throws Exception {
+		Path failFile = Files.createFile(dir.resolve("fail"));
+		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.mode", "workers",
+				"discordoo.sharding.shards", "1", "discordoo.sharding.restart.max-restarts", "2",
+				"discordoo.sharding.restart.initial-backoff", "100ms",
+				"discordoo.sharding.instance.properties.testbot.fail-file", failFile.toString()));
+		this.support.awaitInstance(0, Duration.ofSeconds(60), (info) -> info.state() == InstanceState.FAILED);
+		assertThat(this.support.manager.instance(0).lastFailure()).contains("failed to start");
+		await().atMost(Duration.ofSeconds(10)).until(() -> instanceTimers() == 0);
+		Files.delete(failFile);
+		InstanceInfo restarted = this.support.manager.restart(0).get(60, TimeUnit.SECONDS);
+		assertThat(restarted.state()).isEqualTo(InstanceState.READY);
+		assertThat(instanceTimers()).isEqualTo(1);
+	}
+
+	@Test
+	void restartAllIsRollingOneInstanceAtATime() throws Exception {
+		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.mode", "workers",
+				"discordoo.sharding.shards", "3"));
+		this.support.awaitAllReady(Duration.ofSeconds(60));
+		List<String> before = this.support.manager.instances().stream().map(InstanceInfo::id).toList();
+		this.support.transitions.clear();
+		List<InstanceInfo> after = this.support.manager.restartAll().get(60, TimeUnit.SECONDS);
+		assertThat(after).extracting(InstanceInfo::index).containsExactly(0, 1, 2);
+		assertThat(after).allMatch((info) -> info.state() == InstanceState.READY);
+		for (int index = 0; index < 3; index++) {
+			assertThat(this.support.manager.instance(index).id()).isNotEqualTo(before.get(index));
+		}
+		// the next instance only stops once the previous one is READY again
+		List<String> order = this.support.transitions.stream()
+			.filter((event) -> event.getState() == InstanceState.STOPPING || event.getState() == InstanceState.READY)
+			.map((event) -> event.getInstance().index() + ":" + event.getState())
+			.toList();
+		assertThat(order).containsExactly("0:STOPPING", "0:READY", "1:STOPPING", "1:READY", "2:STOPPING", "2:READY");
+	}
+
+	/** Each live worker owns one IPC timer thread: a count of live worker contexts. */
+	private static long instanceTimers() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("discordoo-instance-ipc-timer"))
+			.count();
+	}
+
+	private Map<Integer, RecordingMessageHandler.Received> assigned() {
+		return this.support.messages.received.stream()
+			.filter((received) -> received.event().equals(TestBotApplication.ASSIGNED))
+			.collect(Collectors.toMap((received) -> received.sender().instanceIndex(), (received) -> received,
+					(first, second) -> second));
+	}
+
+	private List<InstanceState> transitionsOf(int index) {
+		return this.support.transitions.stream()
+			.filter((event) -> event.getInstance().index() == index)
+			.map(InstanceStateChangedEvent::getState)
+			.toList();
+	}
+
+}
