@@ -1,5 +1,6 @@
 package dev.discordoo.sharding;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -45,5 +46,48 @@ public interface ShardingManager {
 	 * @throws IllegalStateException if the instance has no live link
 	 */
 	void send(int index, String event, Object payload);
+
+	/**
+	 * Send a DISPATCH to every instance that has a live link.
+	 * @param event the event name
+	 * @param payload anything Jackson can write
+	 */
+	void broadcast(String event, Object payload);
+
+	/**
+	 * Ask instances to run a request handler, with the configured timeout. One entry per
+	 * target, in target order: a target that is down or unknown answers {@code NOT_CONNECTED}
+	 * at once, one that is too slow {@code TIMEOUT}, one whose handler throws with that
+	 * error; the others' results still arrive. Never waits forever.
+	 * @param <T> the result type
+	 * @param name the handler name
+	 * @param payload its argument
+	 * @param targets where to
+	 * @param type the result type, bound with Jackson
+	 * @return the results
+	 */
+	<T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
+			Class<T> type);
+
+	/**
+	 * Like {@link #request(String, Object, Targets, Class)} with a timeout of its own.
+	 * @param <T> the result type
+	 * @param name the handler name
+	 * @param payload its argument
+	 * @param targets where to
+	 * @param type the result type, bound with Jackson
+	 * @param timeout how long each target may take
+	 * @return the results
+	 */
+	<T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
+			Class<T> type, Duration timeout);
+
+	/**
+	 * Return the index of the instance that runs a guild's shard.
+	 * @param guildId the guild's snowflake
+	 * @return the instance index
+	 * @throws IllegalArgumentException if no instance of this manager runs that shard
+	 */
+	int instanceForGuild(long guildId);
 
 }

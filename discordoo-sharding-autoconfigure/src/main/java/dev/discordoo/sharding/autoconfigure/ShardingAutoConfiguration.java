@@ -19,6 +19,7 @@ import org.springframework.core.env.Environment;
 
 import dev.discordoo.sharding.ShardClient;
 import dev.discordoo.sharding.instance.InstanceIdentity;
+import dev.discordoo.sharding.instance.InstanceMessaging;
 import dev.discordoo.sharding.instance.InstanceRuntime;
 import dev.discordoo.sharding.ipc.IpcResources;
 import dev.discordoo.sharding.ipc.IpcSettings;
@@ -90,6 +91,13 @@ public final class ShardingAutoConfiguration {
 					ipcSettings(properties), resources, codec, client.getIfUnique(), messages, announcer,
 					identity.worker() ? (code) -> context.close() : (code) -> System.exit(SpringApplication.exit(context,
 							() -> code)));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		InstanceMessaging discordooShardingInstance(InstanceRuntime runtime, FrameCodec codec,
+				ShardingProperties properties) {
+			return new InstanceMessaging(runtime, codec.mapper(), properties.ipc().requestTimeout());
 		}
 
 	}

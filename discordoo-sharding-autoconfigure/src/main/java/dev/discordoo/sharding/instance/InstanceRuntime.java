@@ -2,6 +2,7 @@ package dev.discordoo.sharding.instance;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,10 @@ import dev.discordoo.sharding.ipc.IpcResources;
 import dev.discordoo.sharding.ipc.IpcServer;
 import dev.discordoo.sharding.ipc.IpcSettings;
 import dev.discordoo.sharding.ipc.LinkLossCause;
+import dev.discordoo.sharding.ipc.Relay;
 import dev.discordoo.sharding.listener.ShardMessageHandler;
 import dev.discordoo.sharding.protocol.ControlEvents;
+import dev.discordoo.sharding.protocol.ControlRequests;
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
 import dev.discordoo.sharding.protocol.InstanceEnvironment;
@@ -81,6 +84,8 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	private volatile ShardAssignment assignment;
 
 	private volatile ScheduledFuture<?> managerDeadline;
+
+	private volatile CompletableFuture<InstanceAllocation> allocation;
 
 	/**
 	 * Announces the port an instance listens on to whoever spawned it.
@@ -230,6 +235,14 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 		ShardAssignment given = new ShardAssignment(this.identity.index(), this.identity.instanceId(), hello.shards(),
 				hello.totalShards());
 		this.assignment = given;
+		// asked once, ahead of need: routing to a shard, a guild or "every other instance" needs it
+		this.allocation = link.request(ControlRequests.ALLOCATION, null, null, null)
+			.thenApply((response) -> {
+				if (!response.ok()) {
+					throw new IllegalStateException("manager did not tell the allocation: " + response.error());
+				}
+				return InstanceAllocation.fromJson(response.result());
+			});
 		// the client may block for as long as its shards take to connect: never on an IPC thread
 		Thread starter = new Thread(() -> startClient(link, given),
 				"discordoo-shard-client-" + this.identity.index());
@@ -261,6 +274,52 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 		if (this.phase.compareAndSet(Phase.LINKED, Phase.READY)) {
 			link.dispatch(ControlEvents.CONNECTED, Map.of("shards", given.shards()));
 		}
+	}
+
+	/**
+	 * Return which instance runs which shards, as the manager told it; asked again if the
+	 * first answer failed.
+	 */
+	CompletableFuture<InstanceAllocation> allocation() {
+		CompletableFuture<InstanceAllocation> current = this.allocation;
+		IpcLink link = managerLink();
+		if (current == null || link == null) {
+			return CompletableFuture.failedFuture(new IllegalStateException("no manager link yet"));
+		}
+		if (current.isCompletedExceptionally()) {
+			current = link.request(ControlRequests.ALLOCATION, null, null, null).thenApply((response) -> {
+				if (!response.ok()) {
+					throw new IllegalStateException("manager did not tell the allocation: " + response.error());
+				}
+				return InstanceAllocation.fromJson(response.result());
+			});
+			this.allocation = current;
+		}
+		return current;
+	}
+
+	@Override
+	public void onDispatch(IpcLink link, String event, JsonNode data, Relay relay) {
+		if (relay.from() != null && !ControlEvents.isReserved(event)) {
+			this.messages.onDispatch(event, data, relayedContext(relay.from()));
+			return;
+		}
+		onDispatch(link, event, data);
+	}
+
+	@Override
+	public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request, Integer from) {
+		if (from != null) {
+			return this.messages.onRequest(request.name(), request.payload(), relayedContext(from));
+		}
+		return onRequest(link, request);
+	}
+
+	private ShardEventContext relayedContext(int from) {
+		CompletableFuture<InstanceAllocation> known = this.allocation;
+		List<Integer> shards = (known != null && known.isDone() && !known.isCompletedExceptionally())
+				? known.join().shardsOf(from) : List.of();
+		return new ShardEventContext(from, null, shards);
 	}
 
 	@Override

@@ -174,7 +174,20 @@ public final class IpcLink {
 	 * @throws IllegalArgumentException if the packet exceeds the max frame size
 	 */
 	public void dispatch(String event, Object payload) {
-		send(OpCode.DISPATCH, event, payload);
+		send(OpCode.DISPATCH, event, payload, Relay.NONE);
+	}
+
+	/**
+	 * Send a DISPATCH with relay fields: from an instance, the instances the manager should
+	 * relay it to; from the manager, the instance it was relayed from.
+	 * @param event the event name
+	 * @param payload anything Jackson can write, may be {@code null}
+	 * @param relay the relay fields
+	 * @throws IllegalStateException if the link is closed
+	 * @throws IllegalArgumentException if the packet exceeds the max frame size
+	 */
+	public void dispatch(String event, Object payload, Relay relay) {
+		send(OpCode.DISPATCH, event, payload, relay);
 	}
 
 	/**
@@ -184,7 +197,7 @@ public final class IpcLink {
 	 * @throws IllegalStateException if the link is closed
 	 */
 	public void sendError(String code, String message) {
-		send(OpCode.ERROR, null, new Payloads.Error(null, code, message));
+		send(OpCode.ERROR, null, new Payloads.Error(null, code, message), Relay.NONE);
 	}
 
 	/**
@@ -200,7 +213,26 @@ public final class IpcLink {
 	 */
 	public CompletableFuture<Payloads.Response> request(String name, Object payload, JsonNode targets,
 			Duration timeout) {
-		Duration wait = (timeout != null) ? timeout : this.settings.requestTimeout();
+		return request(name, payload, targets, timeout, null);
+	}
+
+	/**
+	 * Send a REQUEST relayed from an instance; see
+	 * {@link #request(String, Object, JsonNode, Duration)}.
+	 * @param name the handler to run
+	 * @param payload its argument, anything Jackson can write
+	 * @param targets instance indices or {@code "all"} for the manager to relay, {@code null}
+	 * for the peer itself
+	 * @param timeout how long to wait; {@code null} for the configured default
+	 * @param from the index of the instance the request is relayed from, {@code null} if none
+	 * @return the response
+	 */
+	public CompletableFuture<Payloads.Response> request(String name, Object payload, JsonNode targets,
+			Duration timeout, Integer from) {
+		Duration targetTimeout = (timeout != null) ? timeout : this.settings.requestTimeout();
+		// a relayed request waits a little longer than its targets, so that the manager's
+		// per-target TIMEOUT entries arrive instead of one blanket TIMEOUT
+		Duration wait = (targets != null) ? targetTimeout.plus(relayGrace(targetTimeout)) : targetTimeout;
 		String eventId = DiscordooSnowflake.generate(this.localParts.shardId(), this.localParts.workerId());
 		CompletableFuture<Payloads.Response> response = new CompletableFuture<>();
 		if (!isOpen()) {
@@ -219,7 +251,8 @@ public final class IpcLink {
 		JsonNode payloadNode = this.connection.codec().mapper().valueToTree(payload);
 		try {
 			this.connection.send(OpCode.REQUEST, null,
-					new Payloads.Request(eventId, name, payloadNode, targets, wait.toMillis()));
+					new Payloads.Request(eventId, name, payloadNode, targets, targetTimeout.toMillis()),
+					new Relay(null, from));
 		}
 		catch (IllegalArgumentException ex) {
 			response.completeExceptionally(ex);
@@ -240,12 +273,12 @@ public final class IpcLink {
 		lose(LinkLossCause.CLOSED_LOCALLY, reason);
 	}
 
-	void send(OpCode op, String t, Object d) {
+	void send(OpCode op, String t, Object d, Relay relay) {
 		if (!isOpen()) {
 			throw new IllegalStateException("IPC link to " + this.remoteId + " is closed");
 		}
 		try {
-			this.connection.send(op, t, d);
+			this.connection.send(op, t, d, relay);
 		}
 		catch (IllegalArgumentException ex) {
 			throw ex;
@@ -265,13 +298,16 @@ public final class IpcLink {
 			switch (packet.op()) {
 				case HEARTBEAT -> onHeartbeat(packet);
 				case HEARTBEAT_ACK -> onHeartbeatAck(packet);
-				case DISPATCH -> this.connection.inbound()
-					.execute(() -> this.handler.onDispatch(this, packet.t(), packet.d()));
+				case DISPATCH -> {
+					Relay relay = (packet.targets() == null && packet.from() == null) ? Relay.NONE
+							: new Relay(packet.targets(), packet.from());
+					this.connection.inbound().execute(() -> this.handler.onDispatch(this, packet.t(), packet.d(), relay));
+				}
 				case REQUEST -> {
 					Payloads.Request request = this.connection.codec().payload(packet, Payloads.Request.class);
 					requireField(request.eventId(), "REQUEST", "event_id");
 					requireField(request.name(), "REQUEST", "name");
-					this.connection.inbound().execute(() -> answer(request));
+					this.connection.inbound().execute(() -> answer(request, packet.from()));
 				}
 				case RESPONSE -> {
 					Payloads.Response response = this.connection.codec().payload(packet, Payloads.Response.class);
@@ -363,10 +399,10 @@ public final class IpcLink {
 		}
 	}
 
-	private void answer(Payloads.Request request) {
+	private void answer(Payloads.Request request, Integer from) {
 		CompletionStage<JsonNode> result;
 		try {
-			result = this.handler.onRequest(this, request);
+			result = this.handler.onRequest(this, request, from);
 		}
 		catch (RuntimeException ex) {
 			result = CompletableFuture.failedFuture(ex);
@@ -423,6 +459,13 @@ public final class IpcLink {
 				logger.error("IPC link handler failed on loss of " + this.remoteId, ex);
 			}
 		}));
+	}
+
+	private static Duration relayGrace(Duration timeout) {
+		Duration quarter = timeout.dividedBy(4);
+		Duration floor = Duration.ofMillis(50);
+		Duration ceiling = Duration.ofSeconds(1);
+		return (quarter.compareTo(floor) < 0) ? floor : (quarter.compareTo(ceiling) > 0) ? ceiling : quarter;
 	}
 
 	private static void requireField(Object value, String op, String field) {

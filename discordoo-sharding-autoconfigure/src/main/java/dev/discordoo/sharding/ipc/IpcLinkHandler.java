@@ -21,6 +21,17 @@ public interface IpcLinkHandler {
 	void onDispatch(IpcLink link, String event, JsonNode data);
 
 	/**
+	 * A DISPATCH arrived, with its relay fields. The default ignores them.
+	 * @param link the link
+	 * @param event the event name ({@code t})
+	 * @param data the payload, may be {@code null}
+	 * @param relay the instances to relay it to, and the instance it was relayed from
+	 */
+	default void onDispatch(IpcLink link, String event, JsonNode data, Relay relay) {
+		onDispatch(link, event, data);
+	}
+
+	/**
 	 * A REQUEST arrived. The returned stage's value becomes the RESPONSE result; an
 	 * exception becomes its error entry ({@link RequestFailedException} sets the code).
 	 * @param link the link
@@ -28,6 +39,18 @@ public interface IpcLinkHandler {
 	 * @return the result
 	 */
 	CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request);
+
+	/**
+	 * A REQUEST arrived, with the index of the instance the manager relayed it from. The
+	 * default ignores it.
+	 * @param link the link
+	 * @param request the request
+	 * @param from the instance it was relayed from, {@code null} when the peer itself asks
+	 * @return the result
+	 */
+	default CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request, Integer from) {
+		return onRequest(link, request);
+	}
 
 	/**
 	 * An ERROR arrived that answered no pending request.

@@ -65,7 +65,12 @@ final class PacketConnection {
 	 * is closed then)
 	 */
 	void send(OpCode op, String t, Object d) {
-		byte[] body = this.codec.encode(op, t, d);
+		send(op, t, d, Relay.NONE);
+	}
+
+	/** Encode and send a packet with relay fields. */
+	void send(OpCode op, String t, Object d, Relay relay) {
+		byte[] body = this.codec.encode(op, t, d, relay.targets(), relay.from());
 		if (body.length > this.maxFrameSize) {
 			throw new IllegalArgumentException(op + ((t != null) ? " " + t : "") + " packet of " + body.length
 					+ " bytes exceeds the max frame size of " + this.maxFrameSize + " bytes");

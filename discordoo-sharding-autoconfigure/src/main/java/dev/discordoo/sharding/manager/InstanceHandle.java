@@ -22,7 +22,10 @@ import dev.discordoo.sharding.ipc.IpcClient;
 import dev.discordoo.sharding.ipc.IpcLink;
 import dev.discordoo.sharding.ipc.IpcLinkHandler;
 import dev.discordoo.sharding.ipc.LinkLossCause;
+import dev.discordoo.sharding.ipc.Relay;
+import dev.discordoo.sharding.ipc.RequestFailedException;
 import dev.discordoo.sharding.protocol.ControlEvents;
+import dev.discordoo.sharding.protocol.ControlRequests;
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.Payloads;
 import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
@@ -469,6 +472,22 @@ final class InstanceHandle {
 		}
 
 		@Override
+		public void onDispatch(IpcLink link, String event, JsonNode data, Relay relay) {
+			if (relay.targets() != null && !ControlEvents.isReserved(event)) {
+				try {
+					InstanceHandle.this.manager.relayDispatch(InstanceHandle.this.plan.index(), event, data,
+							relay.targets());
+				}
+				catch (IllegalArgumentException ex) {
+					logger.warn("Instance " + InstanceHandle.this.plan.index() + " sent " + event
+							+ " with invalid targets: " + ex.getMessage());
+				}
+				return;
+			}
+			onDispatch(link, event, data);
+		}
+
+		@Override
 		public void onDispatch(IpcLink link, String event, JsonNode data) {
 			if (ControlEvents.CONNECTED.equals(event)) {
 				connected(this.attempt);
@@ -480,6 +499,21 @@ final class InstanceHandle {
 
 		@Override
 		public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request) {
+			if (request.targets() != null) {
+				Duration timeout = (request.timeout() != null && request.timeout() > 0)
+						? Duration.ofMillis(request.timeout()) : InstanceHandle.this.manager.ipcSettings().requestTimeout();
+				try {
+					return InstanceHandle.this.manager.relayRequest(InstanceHandle.this.plan.index(), request.name(),
+							request.payload(), request.targets(), timeout);
+				}
+				catch (IllegalArgumentException ex) {
+					return CompletableFuture
+						.failedFuture(new RequestFailedException(ErrorCode.INVALID_PAYLOAD, ex.getMessage()));
+				}
+			}
+			if (ControlRequests.ALLOCATION.equals(request.name())) {
+				return CompletableFuture.completedFuture(InstanceHandle.this.manager.allocationJson());
+			}
 			return InstanceHandle.this.manager.messages().onRequest(request.name(), request.payload(), sender(link));
 		}
 

@@ -1,7 +1,10 @@
 package dev.discordoo.sharding.manager;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,11 +21,18 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
 import dev.discordoo.sharding.AllShardsReadyEvent;
 import dev.discordoo.sharding.InstanceInfo;
+import dev.discordoo.sharding.InstanceResult;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.Targets;
+import dev.discordoo.sharding.ipc.FanOutResults;
 import dev.discordoo.sharding.ipc.IpcLink;
+import dev.discordoo.sharding.ipc.Relay;
 import dev.discordoo.sharding.ipc.IpcResources;
 import dev.discordoo.sharding.ipc.IpcSettings;
 import dev.discordoo.sharding.listener.ShardMessageHandler;
@@ -61,6 +71,12 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	private final String managerId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, this.pid);
 
 	private final List<InstanceHandle> handles;
+
+	private final Map<Integer, Integer> instanceOfShard = new HashMap<>();
+
+	private final RequestFanOut fanOut = new RequestFanOut();
+
+	private final FanOutResults results;
 
 	private final Semaphore spawnSlots;
 
@@ -118,6 +134,8 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		this.publisher = publisher;
 		this.spawnSlots = new Semaphore(settings.spawnConcurrency());
 		this.handles = allocation.instances().stream().map((plan) -> new InstanceHandle(this, plan)).toList();
+		allocation.instances().forEach((plan) -> plan.shards().forEach((shard) -> this.instanceOfShard.put(shard, plan.index())));
+		this.results = new FanOutResults(codec.mapper());
 		this.spawner = Executors.newCachedThreadPool(daemons("discordoo-spawner-"));
 		this.events = Executors.newSingleThreadExecutor(daemons("discordoo-manager-events-"));
 	}
@@ -221,6 +239,40 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		link.dispatch(event, payload);
 	}
 
+	@Override
+	public void broadcast(String event, Object payload) {
+		for (InstanceHandle handle : this.handles) {
+			IpcLink link = handle.link();
+			if (link != null) {
+				try {
+					link.dispatch(event, payload);
+				}
+				catch (IllegalStateException ex) {
+					logger.debug("Broadcast of " + event + " missed instance " + handle.index() + ": " + ex.getMessage());
+				}
+			}
+		}
+	}
+
+	@Override
+	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
+			Class<T> type) {
+		return request(name, payload, targets, type, this.ipcSettings.requestTimeout());
+	}
+
+	@Override
+	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
+			Class<T> type, Duration timeout) {
+		List<Integer> indices = resolve(targets, -1);
+		return fanOut(name, this.codec.mapper().valueToTree(payload), indices, timeout, null)
+			.thenApply((answers) -> this.results.bind(answers, type));
+	}
+
+	@Override
+	public int instanceForGuild(long guildId) {
+		return resolve(Targets.guild(guildId), -1).get(0);
+	}
+
 	/**
 	 * Return the manager's snowflake.
 	 * @return the manager id
@@ -252,6 +304,78 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 					"no sharding instance " + index + " (instances are 0 to " + (this.handles.size() - 1) + ")");
 		}
 		return this.handles.get(index);
+	}
+
+	List<Integer> resolve(Targets targets, int self) {
+		return targets.resolve(this.handles.size(), this.allocation.totalShards(),
+				(shard) -> this.instanceOfShard.getOrDefault(shard, -1), self);
+	}
+
+	/** Resolve the wire form of targets: {@code "all"} or a list of instance indices. */
+	List<Integer> resolve(JsonNode targets) {
+		if (targets.isString() && "all".equals(targets.stringValue())) {
+			return resolve(Targets.all(), -1);
+		}
+		if (targets.isArray()) {
+			List<Integer> indices = new ArrayList<>();
+			for (JsonNode index : targets) {
+				if (!index.isIntegralNumber() || !index.canConvertToInt()) {
+					throw new IllegalArgumentException("targets must hold instance indices, had " + index);
+				}
+				indices.add(index.intValue());
+			}
+			return indices;
+		}
+		throw new IllegalArgumentException("targets must be \"all\" or a list of instance indices, was " + targets);
+	}
+
+	CompletableFuture<List<InstanceResult<JsonNode>>> fanOut(String name, JsonNode payload, List<Integer> indices,
+			Duration timeout, Integer from) {
+		return this.fanOut.send(name, payload, indices, timeout, from, this::liveLink,
+				(index) -> (index < 0 || index >= this.handles.size()) ? "no instance " + index
+						: "instance " + index + " is " + this.handles.get(index).state());
+	}
+
+	/** Relay an instance's broadcast to its targets, naming it as the sender. */
+	void relayDispatch(int from, String event, JsonNode data, JsonNode targets) {
+		Relay relay = new Relay(null, from);
+		for (int index : resolve(targets)) {
+			IpcLink link = liveLink(index);
+			if (link == null) {
+				logger.debug("Relay of " + event + " from instance " + from + " missed instance " + index);
+				continue;
+			}
+			try {
+				link.dispatch(event, data, relay);
+			}
+			catch (IllegalStateException ex) {
+				logger.debug("Relay of " + event + " from instance " + from + " missed instance " + index, ex);
+			}
+		}
+	}
+
+	/** Relay an instance's request to its targets; the result is the list of entries. */
+	CompletableFuture<JsonNode> relayRequest(int from, String name, JsonNode payload, JsonNode targets,
+			Duration timeout) {
+		return fanOut(name, payload, resolve(targets), timeout, from).thenApply(this.results::toJson);
+	}
+
+	/** The answer to {@link dev.discordoo.sharding.protocol.ControlRequests#ALLOCATION}. */
+	JsonNode allocationJson() {
+		ObjectNode allocation = this.codec.mapper().createObjectNode();
+		allocation.put("total_shards", this.allocation.totalShards());
+		var instances = allocation.putArray("instances");
+		for (InstancePlan plan : this.allocation.instances()) {
+			ObjectNode entry = instances.addObject();
+			entry.put("index", plan.index());
+			var shards = entry.putArray("shards");
+			plan.shards().forEach(shards::add);
+		}
+		return allocation;
+	}
+
+	private IpcLink liveLink(int index) {
+		return (index >= 0 && index < this.handles.size()) ? this.handles.get(index).link() : null;
 	}
 
 	void onInstanceReady() {

@@ -102,21 +102,6 @@ public final class ShardAllocation {
 	}
 
 	/**
-	 * Return the shard a guild belongs to, by Discord's formula
-	 * {@code (guildId >> 22) % totalShards}. Guild ids are unsigned 64-bit snowflakes, so ids
-	 * past {@link Long#MAX_VALUE} arrive here as negative longs and are read as unsigned.
-	 * @param guildId the guild id, as an unsigned 64-bit value
-	 * @param totalShards the total number of shards of the bot (at least 1)
-	 * @return the shard id, from 0 to {@code totalShards - 1}
-	 */
-	public static int shardFor(long guildId, int totalShards) {
-		if (totalShards < 1) {
-			throw new IllegalArgumentException("totalShards must be at least 1, was " + totalShards);
-		}
-		return (int) Long.remainderUnsigned(guildId >>> 22, totalShards);
-	}
-
-	/**
 	 * Return the total number of shards of the bot, across every manager.
 	 * @return the total, at least 1
 	 */

@@ -65,10 +65,24 @@ public final class FrameCodec {
 	 * @return the frame body
 	 */
 	public byte[] encode(OpCode op, String t, Object d) {
+		return encode(op, t, d, null, null);
+	}
+
+	/**
+	 * Encode a packet with relay fields.
+	 * @param op the op
+	 * @param t the event name, only for {@link OpCode#DISPATCH}
+	 * @param d the payload, may be {@code null}
+	 * @param targets instances a manager should relay a DISPATCH to, or {@code null}
+	 * @param from the index of the instance a relayed packet came from, or {@code null}
+	 * @return the frame body
+	 */
+	public byte[] encode(OpCode op, String t, Object d, JsonNode targets, Integer from) {
 		if (op == OpCode.DISPATCH && t == null) {
 			throw new IllegalArgumentException("DISPATCH needs an event name");
 		}
-		return this.mapper.writeValueAsBytes(new Envelope(op.code(), d, (op == OpCode.DISPATCH) ? t : null));
+		return this.mapper
+			.writeValueAsBytes(new Envelope(op.code(), d, (op == OpCode.DISPATCH) ? t : null, targets, from));
 	}
 
 	/**
@@ -77,7 +91,7 @@ public final class FrameCodec {
 	 * @return the frame body
 	 */
 	public byte[] encode(Packet packet) {
-		return encode(packet.op(), packet.t(), packet.d());
+		return encode(packet.op(), packet.t(), packet.d(), packet.targets(), packet.from());
 	}
 
 	/**
@@ -122,7 +136,11 @@ public final class FrameCodec {
 			t = tNode.stringValue();
 		}
 		JsonNode d = root.get("d");
-		return new Packet(op, (d == null || d.isNull()) ? null : d, t);
+		JsonNode targets = root.get("targets");
+		JsonNode from = root.get("from");
+		return new Packet(op, (d == null || d.isNull()) ? null : d, t,
+				(targets == null || targets.isNull()) ? null : targets,
+				(from != null && from.isIntegralNumber() && from.canConvertToInt()) ? from.intValue() : null);
 	}
 
 	/**
@@ -147,7 +165,7 @@ public final class FrameCodec {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	private record Envelope(int op, Object d, String t) {
+	private record Envelope(int op, Object d, String t, JsonNode targets, Integer from) {
 	}
 
 }

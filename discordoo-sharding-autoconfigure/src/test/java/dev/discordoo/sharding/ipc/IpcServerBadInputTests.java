@@ -290,7 +290,7 @@ class IpcServerBadInputTests {
 	@ValueSource(ints = { 3, 5 })
 	void reservedOpOnTheManagerLinkIsAnsweredAndTheLinkStaysOpen(int code) {
 		connectHealthyManager();
-		this.managerLink.send(OpCode.of(code), null, IntNode.valueOf(1));
+		this.managerLink.send(OpCode.of(code), null, IntNode.valueOf(1), Relay.NONE);
 		await().atMost(WAIT).until(() -> !this.ipc.managerSide.errors.isEmpty());
 		assertThat(this.ipc.managerSide.errors).singleElement().satisfies((error) -> {
 			assertThat(error.code()).isEqualTo(ErrorCode.UNSUPPORTED_OP);

@@ -293,40 +293,6 @@ class ShardAllocationTests {
 			.isInstanceOf(IllegalArgumentException.class);
 	}
 
-	@Test
-	void shardForUsesDiscordsFormula() {
-		// 81384788765712384 >> 22 = 19403645698
-		assertThat(ShardAllocation.shardFor(81384788765712384L, 1)).isEqualTo(0);
-		// 19403645698 = 7 * 2771949385 + 3
-		assertThat(ShardAllocation.shardFor(81384788765712384L, 7)).isEqualTo(3);
-		// 175928847299117063 >> 22 = 41944705796 = 16 * 2621544112 + 4
-		assertThat(ShardAllocation.shardFor(175928847299117063L, 16)).isEqualTo(4);
-		// 613425648685547541 >> 22 = 146252071544 = 10 * 14625207154 + 4
-		assertThat(ShardAllocation.shardFor(613425648685547541L, 10)).isEqualTo(4);
-	}
-
-	@Test
-	void shardForIgnoresTheLowTwentyTwoBits() {
-		assertThat(ShardAllocation.shardFor(0, 2)).isEqualTo(0);
-		assertThat(ShardAllocation.shardFor((1L << 22) - 1, 2)).isEqualTo(0);
-		assertThat(ShardAllocation.shardFor(1L << 22, 2)).isEqualTo(1);
-	}
-
-	@Test
-	void shardForReadsGuildIdsAsUnsigned() {
-		// 2^63 (top bit set) >> 22 = 2^41 = 2199023255552 = 7 * 314146179364 + 4
-		assertThat(ShardAllocation.shardFor(Long.MIN_VALUE, 7)).isEqualTo(4);
-		// 2^64 - 1 >> 22 = 2^42 - 1 = 4398046511103 = 1000 * 4398046511 + 103
-		assertThat(ShardAllocation.shardFor(-1L, 1000)).isEqualTo(103);
-		assertThat(ShardAllocation.shardFor(Long.parseUnsignedLong("18446744073709551615"), 1000)).isEqualTo(103);
-	}
-
-	@Test
-	void shardForRejectsTotalBelowOne() {
-		assertThatIllegalArgumentException().isThrownBy(() -> ShardAllocation.shardFor(1, 0))
-			.withMessage("totalShards must be at least 1, was 0");
-	}
-
 	private static void assertMalformed(String text, String element) {
 		assertRejected(text, null, 1, ShardAllocation.SHARDS_PROPERTY, "Invalid discordoo.sharding.shards '" + text
 				+ "': expected a count, or a comma-separated list of shard ids and from-to ranges, but found '"

@@ -1,0 +1,17 @@
+package dev.discordoo.sharding.ipc;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The relay fields of a DISPATCH: where a manager should relay it, and where it came from.
+ *
+ * @param targets instance indices or {@code "all"}, {@code null} for the receiver itself
+ * @param from the index of the instance it was relayed from, {@code null} when the peer itself
+ * sent it
+ */
+public record Relay(JsonNode targets, Integer from) {
+
+	/** No relay: the peer itself sent it, for the receiver itself. */
+	public static final Relay NONE = new Relay(null, null);
+
+}
