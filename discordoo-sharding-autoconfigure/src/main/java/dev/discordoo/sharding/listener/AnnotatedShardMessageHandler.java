@@ -226,8 +226,8 @@ public final class AnnotatedShardMessageHandler
 				logger.debug("Refused request '" + name + "' from " + describe(sender) + " for @ShardRequestHandler "
 						+ handler + ": " + ex.getMessage());
 			}
-			return CompletableFuture.failedFuture(
-					new RequestFailedException(ErrorCode.INVALID_PAYLOAD, "request '" + name + "': " + ex.getMessage()));
+			return CompletableFuture.failedFuture(new RequestFailedException(ErrorCode.INVALID_PAYLOAD,
+					"request '" + name + "': " + ex.getMessage()));
 		}
 		CompletableFuture<JsonNode> result;
 		try {

@@ -158,8 +158,8 @@ final class ShardMethod {
 			case BOUND -> {
 				if (absent) {
 					if (this.payloadType.isPrimitive()) {
-						throw new InvalidPayloadException(
-								"payload is absent, parameter of type " + this.payloadType.getRawClass() + " needs one");
+						throw new InvalidPayloadException("payload is absent, parameter of type "
+								+ this.payloadType.getRawClass().getSimpleName() + " needs one");
 					}
 					return null;
 				}

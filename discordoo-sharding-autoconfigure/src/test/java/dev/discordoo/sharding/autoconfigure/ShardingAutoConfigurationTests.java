@@ -1,5 +1,6 @@
 package dev.discordoo.sharding.autoconfigure;
 
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ShardingAutoConfigurationTests {
 
-	private static final ShardEventContext FROM_INSTANCE = new ShardEventContext(0, "2002", java.util.List.of(0));
+	private static final ShardEventContext FROM_INSTANCE = new ShardEventContext(0, "2002", List.of(0));
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))

@@ -1,6 +1,7 @@
 package dev.discordoo.sharding.listener;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -199,7 +200,8 @@ class AnnotatedShardMessageHandlerTests {
 	void listenerOfAReservedEventFailsStartup() {
 		this.runner.withBean(ReservedListener.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasMessageContaining(ReservedListener.class.getName() + ".onConnected()")
+			assertThat(context.getStartupFailure())
+				.hasMessageContaining(ReservedListener.class.getName() + ".onConnected()")
 				.hasMessageContaining("listens to 'CONNECTED', an event the sharding protocol reserves");
 		});
 	}
@@ -218,7 +220,8 @@ class AnnotatedShardMessageHandlerTests {
 	void blankRequestNameFailsStartup() {
 		this.runner.withBean(BlankRequestName.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasMessageContaining(BlankRequestName.class.getName() + ".nameless()")
+			assertThat(context.getStartupFailure())
+				.hasMessageContaining(BlankRequestName.class.getName() + ".nameless()")
 				.hasMessageContaining("must name the request it answers");
 		});
 	}
@@ -298,7 +301,8 @@ class AnnotatedShardMessageHandlerTests {
 				assertThat(context.getBean(GuildCountListener.class).getClass().getName()).contains("$$SpringCGLIB$$");
 				handler.onDispatch("GUILD_COUNT", json("{\"guilds\":1,\"shard\":0}"), FROM_MANAGER);
 				assertThat(result(handler.onRequest("double", json("2"), FROM_MANAGER))).isEqualTo(json("4"));
-				assertThat(context.getBean(Recorder.class).received).contains(List.of(new GuildCount(1, 0), FROM_MANAGER));
+				assertThat(context.getBean(Recorder.class).received)
+					.contains(List.of(new GuildCount(1, 0), FROM_MANAGER));
 				// two listeners of GUILD_COUNT and one request handler
 				assertThat(context.getBean(CountingProxies.class).calls).hasValue(3);
 			});
@@ -348,7 +352,7 @@ class AnnotatedShardMessageHandlerTests {
 		final Queue<List<Object>> received = new ConcurrentLinkedQueue<>();
 
 		void record(Object... values) {
-			this.received.add(java.util.Arrays.asList(values));
+			this.received.add(Arrays.asList(values));
 		}
 
 	}
