@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -20,6 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
 
 import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.framework.autoproxy.BeanNameAutoProxyCreator;
 import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -305,6 +307,32 @@ class AnnotatedShardMessageHandlerTests {
 					.contains(List.of(new GuildCount(1, 0), FROM_MANAGER));
 				// two listeners of GUILD_COUNT and one request handler
 				assertThat(context.getBean(CountingProxies.class).calls).hasValue(3);
+			});
+	}
+
+	@Test
+	void methodsOfAJdkProxiedBeanAreCalledThroughItsInterface() {
+		this.runner.withUserConfiguration(JdkProxyConfiguration.class)
+			.withBean("greetingListener", GreetingListener.class)
+			.run((context) -> {
+				assertThat(context.getBean("greetingListener")).isNotInstanceOf(GreetingListener.class)
+					.isInstanceOf(Greeter.class);
+				context.getBean(AnnotatedShardMessageHandler.class)
+					.onDispatch("GREET", new StringNode("hello"), FROM_MANAGER);
+				assertThat(context.getBean(Recorder.class).received).containsExactly(List.of("greeted", "hello"));
+				assertThat(context.getBean(CountingInterceptor.class).calls).hasValue(1);
+			});
+	}
+
+	@Test
+	void methodOfAJdkProxiedBeanOutsideItsInterfacesFailsStartup() {
+		this.runner.withUserConfiguration(JdkProxyConfiguration.class)
+			.withBean("greetingHiddenListener", HiddenGreetingListener.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure())
+					.hasMessageContaining("@ShardEventListener method " + HiddenGreetingListener.class.getName()
+							+ ".onHidden() on bean 'greetingHiddenListener' cannot be called");
 			});
 	}
 
@@ -652,6 +680,71 @@ class AnnotatedShardMessageHandlerTests {
 		@Scope(BeanDefinition.SCOPE_PROTOTYPE)
 		PrototypeListener prototypeListener(Recorder recorder) {
 			return new PrototypeListener(recorder);
+		}
+
+	}
+
+	public interface Greeter {
+
+		void greet(String name);
+
+	}
+
+	static class GreetingListener implements Greeter {
+
+		private final Recorder recorder;
+
+		GreetingListener(Recorder recorder) {
+			this.recorder = recorder;
+		}
+
+		@Override
+		@ShardEventListener("GREET")
+		public void greet(String name) {
+			this.recorder.record("greeted", name);
+		}
+
+	}
+
+	static class HiddenGreetingListener implements Greeter {
+
+		@Override
+		public void greet(String name) {
+		}
+
+		@ShardEventListener("HIDDEN")
+		public void onHidden() {
+		}
+
+	}
+
+	static final class CountingInterceptor implements MethodInterceptor {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		@Override
+		public Object invoke(MethodInvocation invocation) throws Throwable {
+			this.calls.incrementAndGet();
+			return invocation.proceed();
+		}
+
+	}
+
+	/** Puts the beans named greeting* behind JDK proxies, the way Spring's auto-proxying does. */
+	@Configuration(proxyBeanMethods = false)
+	static class JdkProxyConfiguration {
+
+		@Bean
+		static BeanNameAutoProxyCreator greetingProxies() {
+			BeanNameAutoProxyCreator creator = new BeanNameAutoProxyCreator();
+			creator.setBeanNames("greeting*");
+			creator.setInterceptorNames("countingInterceptor");
+			return creator;
+		}
+
+		@Bean
+		CountingInterceptor countingInterceptor() {
+			return new CountingInterceptor();
 		}
 
 	}
