@@ -23,6 +23,7 @@ import dev.discordoo.sharding.instance.InstanceMessaging;
 import dev.discordoo.sharding.instance.InstanceRuntime;
 import dev.discordoo.sharding.ipc.IpcResources;
 import dev.discordoo.sharding.ipc.IpcSettings;
+import dev.discordoo.sharding.listener.AnnotatedShardMessageHandler;
 import dev.discordoo.sharding.listener.ShardMessageHandler;
 import dev.discordoo.sharding.manager.ChildJvmCommand;
 import dev.discordoo.sharding.manager.InstanceLauncher;
@@ -51,9 +52,9 @@ public final class ShardingAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	ShardMessageHandler discordooShardingMessageHandler() {
-		return ShardMessageHandler.NONE;
+	@ConditionalOnMissingBean(ShardMessageHandler.class)
+	AnnotatedShardMessageHandler discordooShardingMessageHandler(FrameCodec codec) {
+		return new AnnotatedShardMessageHandler(codec.mapper());
 	}
 
 	@Bean(destroyMethod = "close")

@@ -11,7 +11,10 @@ import dev.discordoo.sharding.protocol.ErrorCode;
 
 /**
  * Where application events (DISPATCH packets with a non-reserved name) and requests go, on
- * either side.
+ * either side. The auto-configuration's is an {@link AnnotatedShardMessageHandler}, which
+ * calls the application's {@link dev.discordoo.sharding.ShardEventListener @ShardEventListener}
+ * and {@link dev.discordoo.sharding.ShardRequestHandler @ShardRequestHandler} methods; a bean
+ * of this type replaces it (and those annotations are then not processed).
  */
 public interface ShardMessageHandler {
 

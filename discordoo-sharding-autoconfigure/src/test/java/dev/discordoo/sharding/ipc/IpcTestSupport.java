@@ -12,6 +12,8 @@ import java.util.function.Function;
 
 import tools.jackson.databind.JsonNode;
 
+import dev.discordoo.sharding.ShardEventContext;
+import dev.discordoo.sharding.listener.ShardMessageHandler;
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
 import dev.discordoo.sharding.protocol.Payloads;
@@ -101,18 +103,38 @@ final class IpcTestSupport implements AutoCloseable {
 
 		final Map<String, Function<JsonNode, CompletionStage<JsonNode>>> requestHandlers = new ConcurrentHashMap<>();
 
+		/**
+		 * Where dispatches and requests without a handler function also go, with the sender
+		 * the manager and instance runtimes would give; none when {@code null}.
+		 */
+		volatile ShardMessageHandler messages;
+
 		@Override
 		public void onDispatch(IpcLink link, String event, JsonNode data) {
 			this.dispatches.add(new Dispatch(event, data, Thread.currentThread().getName()));
+			ShardMessageHandler messages = this.messages;
+			if (messages != null) {
+				messages.onDispatch(event, data, sender(link));
+			}
 		}
 
 		@Override
 		public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request) {
 			Function<JsonNode, CompletionStage<JsonNode>> handler = this.requestHandlers.get(request.name());
+			ShardMessageHandler messages = this.messages;
+			if (handler == null && messages != null) {
+				return messages.onRequest(request.name(), request.payload(), sender(link));
+			}
 			if (handler == null) {
 				throw new RequestFailedException(ErrorCode.NO_HANDLER, "no handler for '" + request.name() + "'");
 			}
 			return handler.apply(request.payload());
+		}
+
+		/** The sender as the runtimes give it; the instance is the one hello(...) names. */
+		private static ShardEventContext sender(IpcLink link) {
+			return (link.side() == IpcLink.Side.MANAGER) ? new ShardEventContext(0, link.remoteId(), List.of(0, 1))
+					: new ShardEventContext(null, link.remoteId(), List.of());
 		}
 
 		@Override
