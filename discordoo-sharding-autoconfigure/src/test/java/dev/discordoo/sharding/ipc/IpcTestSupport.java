@@ -42,14 +42,19 @@ final class IpcTestSupport implements AutoCloseable {
 
 	final RecordingHandler managerSide = new RecordingHandler();
 
-	final RecordingListener instanceSide = new RecordingListener();
+	final RecordingListener instanceSide;
 
 	final IpcServer server;
 
 	IpcClient client;
 
 	IpcTestSupport(IpcSettings settings) {
+		this(settings, new RecordingListener());
+	}
+
+	IpcTestSupport(IpcSettings settings, RecordingListener instanceSide) {
 		this.settings = settings;
+		this.instanceSide = instanceSide;
 		this.server = new IpcServer("127.0.0.1", 0,
 				new IpcServer.Credentials(this.managerId, this.instanceId, this.token, 777), settings,
 				this.instanceResources, this.codec, this.instanceSide);
@@ -149,7 +154,7 @@ final class IpcTestSupport implements AutoCloseable {
 
 	}
 
-	static final class RecordingListener extends RecordingHandler implements IpcServer.Listener {
+	static class RecordingListener extends RecordingHandler implements IpcServer.Listener {
 
 		final Queue<Payloads.Hello> hellos = new ConcurrentLinkedQueue<>();
 

@@ -17,6 +17,7 @@ import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.InstanceStateChangedEvent;
 import dev.discordoo.sharding.testbot.RecordingMessageHandler;
 import dev.discordoo.sharding.testbot.TestBotApplication;
+import dev.discordoo.sharding.testbot.TestBotHandlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,7 +62,7 @@ class WorkersModeTests {
 		// a worker whose context ends abruptly is lost and replaced; the others are untouched
 		this.support.transitions.clear();
 		long crashedAt = System.nanoTime();
-		this.support.manager.send(1, TestBotApplication.CRASH, null);
+		this.support.manager.send(1, TestBotHandlers.CRASH, null);
 		await().atMost(Duration.ofSeconds(10)).until(() -> transitionsOf(1).contains(InstanceState.LOST));
 		this.support.awaitInstance(1, Duration.ofSeconds(30), (info) -> info.state() == InstanceState.READY);
 		System.out.printf("workers mode: crash -> READY again in %d ms%n",

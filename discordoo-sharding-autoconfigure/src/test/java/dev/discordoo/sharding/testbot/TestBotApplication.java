@@ -3,35 +3,25 @@ package dev.discordoo.sharding.testbot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import dev.discordoo.sharding.EnableSharding;
 import dev.discordoo.sharding.ShardAssignment;
 import dev.discordoo.sharding.ShardClient;
-import dev.discordoo.sharding.ShardEventContext;
-import dev.discordoo.sharding.listener.ShardMessageHandler;
-import dev.discordoo.sharding.protocol.InstanceEnvironment;
 import dev.discordoo.sharding.instance.InstanceRuntime;
 
 /**
  * The bot the manager tests shard: the same class runs as the manager (in the test JVM or
  * a separate one) and as every instance. Its local client reports its assignment to the
  * manager, and misbehaves on request: {@code testbot.fail-file} makes start fail while that
- * file exists, {@code testbot.hang-on-destroy} makes destroy never return, and a
- * {@value #CRASH} event from the manager makes an instance end its context abruptly, the
- * way a crashing worker would.
+ * file exists, {@code testbot.hang-on-destroy} makes destroy never return. Its events and
+ * requests are in {@link TestBotHandlers}.
  */
 @SpringBootApplication
 @EnableSharding
@@ -40,31 +30,9 @@ public class TestBotApplication {
 	/** The event each instance sends its manager once started. */
 	public static final String ASSIGNED = "ASSIGNED";
 
-	/** The event that makes an instance end abruptly. */
-	public static final String CRASH = "CRASH";
 
 	public static void main(String[] args) {
 		SpringApplication.run(TestBotApplication.class, args);
-	}
-
-	@Bean
-	@ConditionalOnProperty(InstanceEnvironment.INSTANCE_ID)
-	ShardMessageHandler testBotInstanceMessages(ConfigurableApplicationContext context) {
-		return new ShardMessageHandler() {
-
-			@Override
-			public void onDispatch(String event, JsonNode data, ShardEventContext sender) {
-				if (CRASH.equals(event)) {
-					new Thread(context::close).start();
-				}
-			}
-
-			@Override
-			public CompletionStage<JsonNode> onRequest(String name, JsonNode payload, ShardEventContext sender) {
-				return CompletableFuture.completedFuture(payload);
-			}
-
-		};
 	}
 
 	@Bean
