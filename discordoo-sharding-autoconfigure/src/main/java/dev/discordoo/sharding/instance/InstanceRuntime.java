@@ -236,13 +236,7 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 				hello.totalShards());
 		this.assignment = given;
 		// asked once, ahead of need: routing to a shard, a guild or "every other instance" needs it
-		this.allocation = link.request(ControlRequests.ALLOCATION, null, null, null)
-			.thenApply((response) -> {
-				if (!response.ok()) {
-					throw new IllegalStateException("manager did not tell the allocation: " + response.error());
-				}
-				return InstanceAllocation.fromJson(response.result());
-			});
+		this.allocation = requestAllocation(link);
 		// the client may block for as long as its shards take to connect: never on an IPC thread
 		Thread starter = new Thread(() -> startClient(link, given),
 				"discordoo-shard-client-" + this.identity.index());
@@ -287,15 +281,19 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 			return CompletableFuture.failedFuture(new IllegalStateException("no manager link yet"));
 		}
 		if (current.isCompletedExceptionally()) {
-			current = link.request(ControlRequests.ALLOCATION, null, null, null).thenApply((response) -> {
-				if (!response.ok()) {
-					throw new IllegalStateException("manager did not tell the allocation: " + response.error());
-				}
-				return InstanceAllocation.fromJson(response.result());
-			});
+			current = requestAllocation(link);
 			this.allocation = current;
 		}
 		return current;
+	}
+
+	private static CompletableFuture<InstanceAllocation> requestAllocation(IpcLink link) {
+		return link.request(ControlRequests.ALLOCATION, null, null, null).thenApply((response) -> {
+			if (!response.ok()) {
+				throw new IllegalStateException("manager did not tell the allocation: " + response.error());
+			}
+			return InstanceAllocation.fromJson(response.result());
+		});
 	}
 
 	@Override
