@@ -12,6 +12,8 @@ import java.util.function.Function;
 
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
 import dev.discordoo.sharding.protocol.Payloads;
@@ -34,9 +36,9 @@ final class IpcTestSupport implements AutoCloseable {
 
 	final FrameCodec codec = new FrameCodec();
 
-	final IpcResources managerResources = new IpcResources("manager");
+	final IpcResources managerResources;
 
-	final IpcResources instanceResources = new IpcResources("instance");
+	final IpcResources instanceResources;
 
 	final RecordingHandler managerSide = new RecordingHandler();
 
@@ -47,7 +49,15 @@ final class IpcTestSupport implements AutoCloseable {
 	IpcClient client;
 
 	IpcTestSupport(IpcSettings settings) {
+		this(settings, IpcObserver.NONE, IpcObserver.NONE);
+	}
+
+	IpcTestSupport(IpcSettings settings, IpcObserver managerObserver, IpcObserver instanceObserver) {
 		this.settings = settings;
+		this.managerResources = new IpcResources("manager", new DefaultListableBeanFactory(), (event) -> {
+		}, managerObserver);
+		this.instanceResources = new IpcResources("instance", new DefaultListableBeanFactory(), (event) -> {
+		}, instanceObserver);
 		this.server = new IpcServer("127.0.0.1", 0,
 				new IpcServer.Credentials(this.managerId, this.instanceId, this.token, 777), settings,
 				this.instanceResources, this.codec, this.instanceSide);
