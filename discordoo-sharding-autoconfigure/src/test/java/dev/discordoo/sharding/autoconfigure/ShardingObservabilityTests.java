@@ -50,8 +50,8 @@ class ShardingObservabilityTests {
 				HealthContributorRegistryAutoConfiguration.class, ShardingHealthContributorAutoConfiguration.class,
 				ShardingEndpointAutoConfiguration.class))
 		.withUserConfiguration(ShardingMarkerConfiguration.class)
-		.withPropertyValues("discordoo.sharding.heartbeat.interval=100ms", "discordoo.sharding.shutdown.timeout=2s",
-				"management.endpoints.web.exposure.include=sharding");
+		.withPropertyValues("discordoo.sharding.heartbeat.interval=100ms", "discordoo.sharding.heartbeat.tolerance=50",
+				"discordoo.sharding.shutdown.timeout=2s", "management.endpoints.web.exposure.include=sharding");
 
 	@AfterEach
 	void close() {

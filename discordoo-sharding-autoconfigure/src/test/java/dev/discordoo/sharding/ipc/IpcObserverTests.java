@@ -19,6 +19,9 @@ import static org.awaitility.Awaitility.await;
 
 class IpcObserverTests {
 
+	// fast heartbeats, with a tolerance a loaded machine cannot exceed by accident
+	private static final IpcSettings SETTINGS = IpcTestSupport.fastSettings().withHeartbeat(Duration.ofMillis(100), 50);
+
 	private final RecordingObserver managerObserver = new RecordingObserver();
 
 	private final RecordingObserver instanceObserver = new RecordingObserver();
@@ -34,7 +37,7 @@ class IpcObserverTests {
 
 	@Test
 	void everyFrameIsObservedOnTheSideThatSentItAndTheSideThatReadIt() {
-		this.ipc = new IpcTestSupport(IpcTestSupport.fastSettings(), this.managerObserver, this.instanceObserver);
+		this.ipc = new IpcTestSupport(SETTINGS, this.managerObserver, this.instanceObserver);
 		IpcLink managerLink = this.ipc.connect();
 		managerLink.dispatch("GUILD_COUNT", new IntNode(1));
 		await().atMost(Duration.ofSeconds(5)).until(() -> !this.ipc.instanceSide.dispatches.isEmpty()
@@ -50,7 +53,7 @@ class IpcObserverTests {
 
 	@Test
 	void requestsAreObservedWithTheirOutcomeAndDuration() {
-		this.ipc = new IpcTestSupport(IpcTestSupport.fastSettings(), this.managerObserver, this.instanceObserver);
+		this.ipc = new IpcTestSupport(SETTINGS, this.managerObserver, this.instanceObserver);
 		this.ipc.instanceSide.requestHandlers.put("echo", CompletableFuture::completedFuture);
 		this.ipc.instanceSide.requestHandlers.put("boom", (payload) -> {
 			throw new IllegalStateException("kaput");
@@ -72,7 +75,7 @@ class IpcObserverTests {
 
 	@Test
 	void aRequestOnALostLinkIsObservedAsAnError() {
-		this.ipc = new IpcTestSupport(IpcTestSupport.fastSettings(), this.managerObserver, this.instanceObserver);
+		this.ipc = new IpcTestSupport(SETTINGS, this.managerObserver, this.instanceObserver);
 		IpcLink managerLink = this.ipc.connect();
 		managerLink.close("test");
 		Payloads.Response response = managerLink.request("echo", null, null, null).join();
@@ -101,7 +104,7 @@ class IpcObserverTests {
 			}
 
 		};
-		this.ipc = new IpcTestSupport(IpcTestSupport.fastSettings(), failing, failing);
+		this.ipc = new IpcTestSupport(SETTINGS, failing, failing);
 		this.ipc.instanceSide.requestHandlers.put("echo", CompletableFuture::completedFuture);
 		IpcLink managerLink = this.ipc.connect();
 		Payloads.Response echoed = managerLink.request("echo", 7, null, null).join();

@@ -32,10 +32,13 @@ import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
  */
 public final class InProcessInstances implements AutoCloseable {
 
-	/** Heartbeats fast enough for tests to see several. */
+	/**
+	 * Heartbeats fast enough for tests to see several, with a tolerance (5 s) that a loaded
+	 * machine cannot exceed by accident.
+	 */
 	public static final IpcSettings SETTINGS = IpcSettings.defaults()
-		.withHeartbeat(Duration.ofMillis(100), 3)
-		.withHandshake(Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(1))
+		.withHeartbeat(Duration.ofMillis(100), 50)
+		.withHandshake(Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(5))
 		.withRequestTimeout(Duration.ofSeconds(5));
 
 	private static final long MANAGER_PID = ProcessHandle.current().pid();
