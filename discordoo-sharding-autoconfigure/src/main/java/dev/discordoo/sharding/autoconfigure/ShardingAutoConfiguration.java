@@ -21,6 +21,7 @@ import dev.discordoo.sharding.ShardClient;
 import dev.discordoo.sharding.instance.InstanceIdentity;
 import dev.discordoo.sharding.instance.InstanceMessaging;
 import dev.discordoo.sharding.instance.InstanceRuntime;
+import dev.discordoo.sharding.ipc.IpcObserver;
 import dev.discordoo.sharding.ipc.IpcResources;
 import dev.discordoo.sharding.ipc.IpcSettings;
 import dev.discordoo.sharding.listener.AnnotatedShardMessageHandler;
@@ -59,9 +60,11 @@ public final class ShardingAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	IpcResources discordooShardingIpcResources(ConfigurableApplicationContext context) {
+	IpcResources discordooShardingIpcResources(ConfigurableApplicationContext context,
+			ObjectProvider<IpcObserver> observers) {
 		String name = ShardingRoleCondition.isInstance(context.getEnvironment()) ? "instance" : "manager";
-		return new IpcResources("discordoo-" + name, context.getBeanFactory(), context);
+		return new IpcResources("discordoo-" + name, context.getBeanFactory(), context,
+				IpcObserver.of(observers.orderedStream().toList()));
 	}
 
 	static IpcSettings ipcSettings(ShardingProperties properties) {

@@ -266,7 +266,13 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 			}
 		}
 		if (this.phase.compareAndSet(Phase.LINKED, Phase.READY)) {
-			link.dispatch(ControlEvents.CONNECTED, Map.of("shards", given.shards()));
+			try {
+				link.dispatch(ControlEvents.CONNECTED, Map.of("shards", given.shards()));
+			}
+			catch (IllegalStateException ex) {
+				// the link closed while the client started: its loss is already on its way here
+				logger.debug("Could not report CONNECTED: " + ex.getMessage());
+			}
 		}
 	}
 

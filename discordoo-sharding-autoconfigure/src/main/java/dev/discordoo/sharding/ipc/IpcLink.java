@@ -203,7 +203,8 @@ public final class IpcLink {
 	/**
 	 * Send a REQUEST and wait for its RESPONSE without blocking. The returned future always
 	 * completes normally: with the peer's response, or with a failed response whose code is
-	 * {@link ErrorCode#TIMEOUT} or {@link ErrorCode#LINK_LOST}.
+	 * {@link ErrorCode#TIMEOUT} or {@link ErrorCode#LINK_LOST}. Once it completes, the
+	 * {@link IpcObserver} of the link's resources is told how it ended and how long it took.
 	 * @param name the handler to run
 	 * @param payload its argument, anything Jackson can write
 	 * @param targets instance indices or {@code "all"} for the manager to relay, {@code null}
@@ -233,8 +234,10 @@ public final class IpcLink {
 		// a relayed request waits a little longer than its targets, so that the manager's
 		// per-target TIMEOUT entries arrive instead of one blanket TIMEOUT
 		Duration wait = (targets != null) ? targetTimeout.plus(relayGrace(targetTimeout)) : targetTimeout;
+		long startNanos = System.nanoTime();
 		String eventId = DiscordooSnowflake.generate(this.localParts.shardId(), this.localParts.workerId());
 		CompletableFuture<Payloads.Response> response = new CompletableFuture<>();
+		response.whenComplete((result, ex) -> observeRequest(result, ex, startNanos));
 		if (!isOpen()) {
 			response.complete(failure(eventId, ErrorCode.LINK_LOST, "link to " + this.remoteId + " is closed"));
 			return response;
@@ -466,6 +469,28 @@ public final class IpcLink {
 		Duration floor = Duration.ofMillis(50);
 		Duration ceiling = Duration.ofSeconds(1);
 		return (quarter.compareTo(floor) < 0) ? floor : (quarter.compareTo(ceiling) > 0) ? ceiling : quarter;
+	}
+
+	private void observeRequest(Payloads.Response result, Throwable ex, long startNanos) {
+		Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+		try {
+			this.resources.observer().onRequestCompleted(outcomeOf(result, ex), took);
+		}
+		catch (RuntimeException observerFailure) {
+			// runs on whichever thread completed the response: never let it fail there
+			logger.debug("IPC observer failed on a completed request", observerFailure);
+		}
+	}
+
+	private static IpcObserver.RequestOutcome outcomeOf(Payloads.Response result, Throwable ex) {
+		if (ex != null || result == null) {
+			return IpcObserver.RequestOutcome.ERROR;
+		}
+		if (result.ok()) {
+			return IpcObserver.RequestOutcome.OK;
+		}
+		boolean timedOut = result.error() != null && ErrorCode.TIMEOUT.equals(result.error().code());
+		return timedOut ? IpcObserver.RequestOutcome.TIMEOUT : IpcObserver.RequestOutcome.ERROR;
 	}
 
 	private static void requireField(Object value, String op, String field) {

@@ -32,6 +32,8 @@ public final class IpcResources implements AutoCloseable {
 
 	private final ApplicationEventPublisher eventPublisher;
 
+	private final IpcObserver observer;
+
 	/**
 	 * Create the threads, all daemons named after {@code name}, for use outside an
 	 * application context: connection events are not published.
@@ -50,8 +52,23 @@ public final class IpcResources implements AutoCloseable {
 	 * @param eventPublisher receives Spring Integration's TCP connection events
 	 */
 	public IpcResources(String name, BeanFactory beanFactory, ApplicationEventPublisher eventPublisher) {
+		this(name, beanFactory, eventPublisher, IpcObserver.NONE);
+	}
+
+	/**
+	 * Create the threads, all daemons named after {@code name}, with an observer of the
+	 * traffic of every connection that uses them.
+	 * @param name the prefix of the thread names
+	 * @param beanFactory the bean factory Spring Integration's connection factories look
+	 * their settings up in
+	 * @param eventPublisher receives Spring Integration's TCP connection events
+	 * @param observer told of every frame and request
+	 */
+	public IpcResources(String name, BeanFactory beanFactory, ApplicationEventPublisher eventPublisher,
+			IpcObserver observer) {
 		this.beanFactory = beanFactory;
 		this.eventPublisher = eventPublisher;
+		this.observer = observer;
 		this.readers = Executors.newCachedThreadPool(daemons(name + "-ipc-reader-"));
 		this.handlers = Executors.newCachedThreadPool(daemons(name + "-ipc-handler-"));
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemons(name + "-ipc-timer-"));
@@ -70,6 +87,10 @@ public final class IpcResources implements AutoCloseable {
 		factory.setApplicationEventPublisher(this.eventPublisher);
 		factory.setTaskScheduler(new ConcurrentTaskScheduler(this.timer));
 		factory.afterPropertiesSet();
+	}
+
+	IpcObserver observer() {
+		return this.observer;
 	}
 
 	ExecutorService readers() {

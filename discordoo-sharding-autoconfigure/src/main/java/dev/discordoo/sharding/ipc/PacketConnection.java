@@ -17,7 +17,9 @@ import dev.discordoo.sharding.protocol.ProtocolViolationException;
 /**
  * One TCP connection seen as packets: encodes and sends on the caller's thread, decodes
  * what the reader thread received, and owns the per-connection handler queue. A frame
- * that breaks the protocol is answered with ERROR and closes this connection only.
+ * that breaks the protocol is answered with ERROR and closes this connection only. Every
+ * frame sent and every frame decoded is reported to the {@link IpcObserver} of the
+ * resources: all traffic passes through here.
  */
 final class PacketConnection {
 
@@ -31,11 +33,14 @@ final class PacketConnection {
 
 	private final SerialExecutor inbound;
 
+	private final IpcObserver observer;
+
 	PacketConnection(TcpConnection connection, FrameCodec codec, IpcSettings settings, IpcResources resources) {
 		this.connection = connection;
 		this.codec = codec;
 		this.maxFrameSize = settings.maxFrameSize();
 		this.inbound = new SerialExecutor(resources.handlers(), settings.inboundQueueCapacity());
+		this.observer = resources.observer();
 	}
 
 	String id() {
@@ -76,6 +81,13 @@ final class PacketConnection {
 					+ " bytes exceeds the max frame size of " + this.maxFrameSize + " bytes");
 		}
 		this.connection.send(new GenericMessage<>(body));
+		try {
+			this.observer.onFrameSent(op);
+		}
+		catch (RuntimeException ex) {
+			// the frame is on the wire: a faulty observer must not turn that into a failed send
+			logger.debug("IPC observer failed on a sent " + op, ex);
+		}
 	}
 
 	/** Send, reporting a failure to the log only: for answers whose loss the peer will notice. */
@@ -100,7 +112,15 @@ final class PacketConnection {
 		if (payload instanceof FramingViolation violation) {
 			throw new ProtocolViolationException(ErrorCode.FRAME_TOO_LARGE, violation.message());
 		}
-		return this.codec.decode((byte[]) payload);
+		Packet packet = this.codec.decode((byte[]) payload);
+		try {
+			this.observer.onFrameReceived(packet.op());
+		}
+		catch (RuntimeException ex) {
+			// a faulty observer must not look like a protocol violation of the peer
+			logger.debug("IPC observer failed on a received " + packet.op(), ex);
+		}
+		return packet;
 	}
 
 	/** Answer ERROR with a reason, then close this connection only. */

@@ -12,6 +12,8 @@ import java.util.function.Function;
 
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+
 import dev.discordoo.sharding.ShardEventContext;
 import dev.discordoo.sharding.listener.ShardMessageHandler;
 import dev.discordoo.sharding.protocol.ErrorCode;
@@ -36,9 +38,9 @@ final class IpcTestSupport implements AutoCloseable {
 
 	final FrameCodec codec = new FrameCodec();
 
-	final IpcResources managerResources = new IpcResources("manager");
+	final IpcResources managerResources;
 
-	final IpcResources instanceResources = new IpcResources("instance");
+	final IpcResources instanceResources;
 
 	final RecordingHandler managerSide = new RecordingHandler();
 
@@ -49,12 +51,25 @@ final class IpcTestSupport implements AutoCloseable {
 	IpcClient client;
 
 	IpcTestSupport(IpcSettings settings) {
-		this(settings, new RecordingListener());
+		this(settings, new RecordingListener(), IpcObserver.NONE, IpcObserver.NONE);
 	}
 
 	IpcTestSupport(IpcSettings settings, RecordingListener instanceSide) {
+		this(settings, instanceSide, IpcObserver.NONE, IpcObserver.NONE);
+	}
+
+	IpcTestSupport(IpcSettings settings, IpcObserver managerObserver, IpcObserver instanceObserver) {
+		this(settings, new RecordingListener(), managerObserver, instanceObserver);
+	}
+
+	IpcTestSupport(IpcSettings settings, RecordingListener instanceSide, IpcObserver managerObserver,
+			IpcObserver instanceObserver) {
 		this.settings = settings;
 		this.instanceSide = instanceSide;
+		this.managerResources = new IpcResources("manager", new DefaultListableBeanFactory(), (event) -> {
+		}, managerObserver);
+		this.instanceResources = new IpcResources("instance", new DefaultListableBeanFactory(), (event) -> {
+		}, instanceObserver);
 		this.server = new IpcServer("127.0.0.1", 0,
 				new IpcServer.Credentials(this.managerId, this.instanceId, this.token, 777), settings,
 				this.instanceResources, this.codec, this.instanceSide);
@@ -63,7 +78,8 @@ final class IpcTestSupport implements AutoCloseable {
 
 	static IpcSettings fastSettings() {
 		return IpcSettings.defaults()
-			.withHeartbeat(Duration.ofMillis(100), 3)
+			// a loss takes a second of silence: quick to test, and no false loss on a busy machine
+			.withHeartbeat(Duration.ofMillis(100), 10)
 			.withHandshake(Duration.ofMillis(100), Duration.ofSeconds(3), Duration.ofMillis(500))
 			.withRequestTimeout(Duration.ofSeconds(5));
 	}

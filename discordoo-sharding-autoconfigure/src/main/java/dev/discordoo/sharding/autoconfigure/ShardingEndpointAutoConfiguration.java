@@ -1,0 +1,32 @@
+package dev.discordoo.sharding.autoconfigure;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.endpoint.ShardingEndpoint;
+
+/**
+ * Auto-configuration of the {@link ShardingEndpoint} of a sharding manager, when the
+ * actuator is present and the endpoint is available (its access is not {@code none} and it
+ * is exposed, for example with {@code management.endpoints.web.exposure.include=sharding}).
+ */
+@AutoConfiguration(after = ShardingAutoConfiguration.class,
+		afterName = "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration")
+@ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+		"org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint" })
+@ConditionalOnAvailableEndpoint(ShardingEndpoint.class)
+public final class ShardingEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnBean(ShardingManager.class)
+	@ConditionalOnMissingBean
+	ShardingEndpoint shardingEndpoint(ShardingManager manager) {
+		return new ShardingEndpoint(manager);
+	}
+
+}

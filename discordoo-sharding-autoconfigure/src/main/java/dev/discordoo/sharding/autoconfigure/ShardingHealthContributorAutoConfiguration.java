@@ -1,0 +1,59 @@
+package dev.discordoo.sharding.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.health.ShardingHealthIndicator;
+import dev.discordoo.sharding.health.ShardingInstanceHealthIndicator;
+import dev.discordoo.sharding.instance.InstanceRuntime;
+
+/**
+ * Auto-configuration of the {@code sharding} health contributor: a
+ * {@link ShardingHealthIndicator} in the manager, a {@link ShardingInstanceHealthIndicator}
+ * in an instance. Switched off with {@code management.health.sharding.enabled=false}.
+ */
+@AutoConfiguration(after = ShardingAutoConfiguration.class,
+		afterName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
+@ConditionalOnClass(name = { "org.springframework.boot.health.contributor.HealthIndicator",
+		"org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator" })
+@ConditionalOnEnabledHealthIndicator("sharding")
+public final class ShardingHealthContributorAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(ShardingManager.class)
+	@EnableConfigurationProperties(ShardingProperties.class)
+	static class ManagerHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = { "shardingHealthIndicator", "shardingHealthContributor" })
+		ShardingHealthIndicator shardingHealthContributor(ShardingManager manager, ShardingProperties properties) {
+			Duration maxHeartbeatAge = properties.heartbeat()
+				.interval()
+				.multipliedBy(properties.heartbeat().tolerance());
+			return new ShardingHealthIndicator(manager, maxHeartbeatAge);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(InstanceRuntime.class)
+	static class InstanceHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = { "shardingHealthIndicator", "shardingHealthContributor" })
+		ShardingInstanceHealthIndicator shardingHealthContributor(InstanceRuntime runtime) {
+			return new ShardingInstanceHealthIndicator(runtime);
+		}
+
+	}
+
+}

@@ -1,0 +1,62 @@
+package dev.discordoo.sharding.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.instance.InstanceRuntime;
+import dev.discordoo.sharding.ipc.IpcResources;
+import dev.discordoo.sharding.metrics.ShardingInstanceMetrics;
+import dev.discordoo.sharding.metrics.ShardingIpcMetrics;
+import dev.discordoo.sharding.metrics.ShardingManagerMetrics;
+
+/**
+ * Auto-configuration of the sharding meters, when Micrometer is present and a
+ * {@link MeterRegistry} is configured: the IPC meters in either role, the manager's meters
+ * beside a {@link ShardingManager}, the instance's beside an {@link InstanceRuntime}.
+ */
+@AutoConfiguration(after = ShardingAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+@ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
+public final class ShardingMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnBean(IpcResources.class)
+	@ConditionalOnMissingBean
+	ShardingIpcMetrics discordooShardingIpcMetrics(MeterRegistry registry) {
+		return new ShardingIpcMetrics(registry);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(ShardingManager.class)
+	static class ManagerMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ShardingManagerMetrics discordooShardingManagerMetrics(ShardingManager manager) {
+			return new ShardingManagerMetrics(manager);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(InstanceRuntime.class)
+	static class InstanceMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ShardingInstanceMetrics discordooShardingInstanceMetrics(InstanceRuntime runtime) {
+			return new ShardingInstanceMetrics(runtime);
+		}
+
+	}
+
+}

@@ -1,0 +1,34 @@
+package dev.discordoo.sharding.metrics;
+
+/**
+ * Names of the sharding meters and of their tags, in one place so that the manager and the
+ * instance side name the same thing the same way.
+ */
+final class MeterNames {
+
+	static final String HEARTBEAT_LATENCY = "discordoo.sharding.heartbeat.latency";
+
+	static final String INSTANCES = "discordoo.sharding.instances";
+
+	static final String RESTARTS = "discordoo.sharding.restarts";
+
+	static final String IPC_FRAMES = "discordoo.sharding.ipc.frames";
+
+	static final String REQUESTS = "discordoo.sharding.requests";
+
+	static final String TAG_INSTANCE = "instance";
+
+	static final String TAG_STATE = "state";
+
+	static final String TAG_REASON = "reason";
+
+	static final String TAG_DIRECTION = "direction";
+
+	static final String TAG_OP = "op";
+
+	static final String TAG_OUTCOME = "outcome";
+
+	private MeterNames() {
+	}
+
+}
