@@ -1,13 +1,16 @@
 package dev.discordoo.sharding.testbot;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.discordoo.sharding.InstanceInfo;
+import dev.discordoo.sharding.InstanceResult;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.Targets;
 
 /**
  * A {@link ShardingManager} whose instances are whatever the test says they are, and which
@@ -102,6 +105,28 @@ public final class ScriptedShardingManager implements ShardingManager {
 	@Override
 	public void send(int index, String event, Object payload) {
 		throw new IllegalStateException("sharding instance " + index + " has no live link");
+	}
+
+	@Override
+	public void broadcast(String event, Object payload) {
+		throw new IllegalStateException("no instance has a live link");
+	}
+
+	@Override
+	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
+			Class<T> type) {
+		return request(name, payload, targets, type, Duration.ofSeconds(1));
+	}
+
+	@Override
+	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
+			Class<T> type, Duration timeout) {
+		return CompletableFuture.failedFuture(new IllegalStateException("no instance has a live link"));
+	}
+
+	@Override
+	public int instanceForGuild(long guildId) {
+		throw new IllegalArgumentException("no instance runs any shard");
 	}
 
 }
