@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import dev.discordoo.sharding.ShardClient;
+import dev.discordoo.sharding.ShardingManager;
 import dev.discordoo.sharding.instance.InstanceIdentity;
 import dev.discordoo.sharding.instance.InstanceMessaging;
 import dev.discordoo.sharding.instance.InstanceRuntime;
@@ -33,6 +34,7 @@ import dev.discordoo.sharding.manager.ManagerSettings;
 import dev.discordoo.sharding.manager.ProcessInstanceLauncher;
 import dev.discordoo.sharding.manager.RestartPolicy;
 import dev.discordoo.sharding.manager.ShardAllocation;
+import dev.discordoo.sharding.manager.ShardingReadinessPublisher;
 import dev.discordoo.sharding.manager.WorkerInstanceLauncher;
 import dev.discordoo.sharding.protocol.FrameCodec;
 
@@ -157,6 +159,13 @@ public final class ShardingAutoConfiguration {
 		}
 
 		@Bean
+		@ConditionalOnMissingBean
+		ShardingReadinessPublisher discordooShardingReadinessPublisher(ShardingManager manager,
+				ApplicationEventPublisher publisher) {
+			return new ShardingReadinessPublisher(manager, publisher);
+		}
+
+		@Bean
 		LocalShardingManager discordooShardingManager(ShardingProperties properties, InstanceLauncher launcher,
 				RestartPolicy restartPolicy, IpcResources resources, FrameCodec codec, ShardMessageHandler messages,
 				ApplicationEventPublisher publisher) {
@@ -164,8 +173,10 @@ public final class ShardingAutoConfiguration {
 					properties.shardsPerInstance());
 			ManagerSettings settings = new ManagerSettings(properties.spawn().delay(),
 					properties.spawn().concurrency(), properties.shutdown().timeout());
-			return new LocalShardingManager(allocation, launcher, restartPolicy, ipcSettings(properties), settings,
-					resources, codec, messages, publisher);
+			LocalShardingManager manager = new LocalShardingManager(allocation, launcher, restartPolicy,
+					ipcSettings(properties), settings, resources, codec, messages, publisher);
+			manager.setAutoStartup(properties.autoStartup());
+			return manager;
 		}
 
 	}

@@ -11,6 +11,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * Configuration properties of discordoo-sharding.
  *
+ * @param autoStartup whether the manager spawns its instances as soon as the application
+ * starts; when off, call {@code start()} on the {@code LocalShardingManager} bean
  * @param mode how instances run: child JVMs ({@code processes}) or in-JVM workers ({@code workers})
  * @param shards the Discord shard ids this manager runs: a count ({@code 8}: ids 0 to 7), a
  * list ({@code 0,2,5}), a range ({@code 4-11}), or lists of ranges
@@ -27,7 +29,7 @@ import org.springframework.util.unit.DataSize;
  * @param instance settings every instance gets, in either mode
  */
 @ConfigurationProperties("discordoo.sharding")
-public record ShardingProperties(@DefaultValue("processes") Mode mode, @DefaultValue("1") String shards,
+public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @DefaultValue("processes") Mode mode, @DefaultValue("1") String shards,
 		Integer totalShards, @DefaultValue("1") int shardsPerInstance, @DefaultValue Spawn spawn,
 		@DefaultValue Heartbeat heartbeat, @DefaultValue Restart restart, @DefaultValue Shutdown shutdown,
 		@DefaultValue Ipc ipc, @DefaultValue Processes processes, @DefaultValue Instance instance) {

@@ -51,6 +51,9 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	/** Exit code of an instance whose local client failed to start. */
 	public static final int EXIT_CLIENT_START_FAILED = 4;
 
+	/** How long an instance whose client failed waits for its manager to close the link. */
+	private static final java.time.Duration CLIENT_FAILURE_GRACE = java.time.Duration.ofSeconds(2);
+
 	private enum Phase {
 
 		CREATED, LISTENING, LINKED, READY, DESTROYING
@@ -86,6 +89,8 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	private volatile ScheduledFuture<?> managerDeadline;
 
 	private volatile CompletableFuture<InstanceAllocation> allocation;
+
+	private volatile boolean clientStartFailed;
 
 	/**
 	 * Announces the port an instance listens on to whoever spawned it.
@@ -255,13 +260,19 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 			}
 			catch (Exception ex) {
 				logger.error("Local client of sharding instance " + given.instanceIndex() + " failed to start", ex);
+				this.clientStartFailed = true;
 				try {
 					link.sendError(ErrorCode.CLIENT_START_FAILED, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+					// the manager answers by closing the link; wait for that, so that it learns why
+					// from the ERROR rather than from an exit racing it, but not forever
+					this.resources.timer()
+						.schedule(() -> selfDestruct("local client failed to start", EXIT_CLIENT_START_FAILED),
+								CLIENT_FAILURE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
 				}
 				catch (RuntimeException sendFailed) {
 					logger.debug("Could not report CLIENT_START_FAILED", sendFailed);
+					selfDestruct("local client failed to start", EXIT_CLIENT_START_FAILED);
 				}
-				selfDestruct("local client failed to start", EXIT_CLIENT_START_FAILED);
 				return;
 			}
 		}
@@ -352,6 +363,10 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 
 	@Override
 	public void onLost(IpcLink link, LinkLossCause cause, String detail) {
+		if (this.clientStartFailed) {
+			selfDestruct("local client failed to start", EXIT_CLIENT_START_FAILED);
+			return;
+		}
 		selfDestruct("lost its manager: " + cause + " (" + detail + ")", EXIT_MANAGER_LOST);
 	}
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -392,7 +393,7 @@ public final class IpcLink {
 			long seq = this.heartbeatSeq.incrementAndGet();
 			Double latency = this.latencyMillis;
 			// send off the timer thread: a peer that stopped reading must not stall the loss check
-			this.resources.handlers().execute(() -> {
+			runOnHandlerThread(() -> {
 				this.heartbeatsInFlight.put(seq, System.nanoTime());
 				if (!this.connection.trySend(OpCode.HEARTBEAT, null,
 						new Payloads.Heartbeat(seq, System.currentTimeMillis(), latency))) {
@@ -454,7 +455,7 @@ public final class IpcLink {
 			logger.warn("IPC link " + this.localId + " -> " + this.remoteId + " lost: " + cause + " (" + detail + ")");
 		}
 		// runs after the packets already queued, so the handler sees them before the loss
-		this.resources.handlers().execute(() -> this.connection.inbound().execute(() -> {
+		runOnHandlerThread(() -> this.connection.inbound().execute(() -> {
 			try {
 				this.handler.onLost(this, cause, detail);
 			}
@@ -462,6 +463,16 @@ public final class IpcLink {
 				logger.error("IPC link handler failed on loss of " + this.remoteId, ex);
 			}
 		}));
+	}
+
+	private void runOnHandlerThread(Runnable task) {
+		try {
+			this.resources.handlers().execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// the resources were closed with their application context: nobody is left to tell
+			logger.debug("IPC resources closed; dropped a task of the link to " + this.remoteId);
+		}
 	}
 
 	private static Duration relayGrace(Duration timeout) {

@@ -91,6 +91,8 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	private volatile boolean running;
 
+	private boolean autoStartup = true;
+
 	private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
 	/**
@@ -195,6 +197,19 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	/**
+	 * Set whether the manager spawns its instances when the application context starts.
+	 * @param autoStartup whether to start with the context (the default)
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
 	}
 
 	@Override

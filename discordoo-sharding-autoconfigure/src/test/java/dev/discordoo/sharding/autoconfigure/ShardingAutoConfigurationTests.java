@@ -5,6 +5,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -14,6 +16,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.discordoo.sharding.EnableSharding;
+import dev.discordoo.sharding.InstanceState;
+import dev.discordoo.sharding.ShardingInstance;
+import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.instance.InstanceRuntime;
+import dev.discordoo.sharding.ipc.IpcResources;
+import dev.discordoo.sharding.manager.LocalShardingManager;
+import dev.discordoo.sharding.manager.ProcessInstanceLauncher;
+import dev.discordoo.sharding.manager.RestartPolicy;
+import dev.discordoo.sharding.manager.ShardingReadinessPublisher;
+import dev.discordoo.sharding.protocol.InstanceEnvironment;
+import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
 import dev.discordoo.sharding.ShardEventContext;
 import dev.discordoo.sharding.ShardEventListener;
 import dev.discordoo.sharding.listener.AnnotatedShardMessageHandler;
@@ -62,6 +75,148 @@ class ShardingAutoConfigurationTests {
 					.doesNotHaveBean(AnnotatedShardMessageHandler.class);
 				assertThat(context.getBean(ShardMessageHandler.class)).isSameAs(ShardMessageHandler.NONE);
 			});
+	}
+
+	@Test
+	void withoutEnableShardingNothingIsConfigured() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(ShardingManager.class)
+				.doesNotHaveBean(InstanceRuntime.class)
+				.doesNotHaveBean(FrameCodec.class)
+				.doesNotHaveBean(IpcResources.class));
+	}
+
+	@Test
+	void startedPlainlyTheApplicationIsTheManager() {
+		this.runner.withPropertyValues("discordoo.sharding.auto-startup=false", "discordoo.sharding.shards=4",
+				"discordoo.sharding.shards-per-instance=2")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(LocalShardingManager.class)
+					.hasSingleBean(RestartPolicy.class)
+					.hasSingleBean(ShardingReadinessPublisher.class)
+					.doesNotHaveBean(InstanceRuntime.class)
+					.doesNotHaveBean(ShardingInstance.class);
+				LocalShardingManager manager = context.getBean(LocalShardingManager.class);
+				assertThat(manager.isRunning()).isFalse();
+				assertThat(manager.instances()).hasSize(2)
+					.allMatch((info) -> info.state() == InstanceState.STOPPED);
+				assertThat(manager.instance(1).shards()).containsExactly(2, 3);
+			});
+	}
+
+	@Test
+	void startedWithTheInstanceEnvironmentTheApplicationIsAnInstance() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
+			.withUserConfiguration(PlainShardedApplication.class)
+			.withPropertyValues(instanceEnvironment())
+			.run((context) -> {
+				assertThat(context).hasSingleBean(InstanceRuntime.class)
+					.hasSingleBean(ShardingInstance.class)
+					.doesNotHaveBean(ShardingManager.class)
+					.doesNotHaveBean(InstanceLauncher.class);
+				InstanceRuntime runtime = context.getBean(InstanceRuntime.class);
+				assertThat(runtime.identity().index()).isEqualTo(3);
+				assertThat(runtime.identity().worker()).isTrue();
+				assertThat(runtime.port()).isPositive();
+			});
+	}
+
+	@Test
+	void anInstanceEnvironmentWithoutItsTokenFailsNamingTheVariable() {
+		String[] environment = instanceEnvironment();
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
+			.withUserConfiguration(PlainShardedApplication.class)
+			.withPropertyValues(environment[0], environment[1], environment[2], environment[4])
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining(InstanceEnvironment.TOKEN));
+	}
+
+	@Test
+	void theApplicationsOwnBeansReplaceTheDefaults() {
+		RestartPolicy policy = new RestartPolicy(RestartPolicy.Settings.defaults());
+		FrameCodec codec = new FrameCodec();
+		this.runner.withPropertyValues("discordoo.sharding.auto-startup=false")
+			.withBean(RestartPolicy.class, () -> policy)
+			.withBean(FrameCodec.class, () -> codec)
+			.run((context) -> {
+				assertThat(context.getBean(RestartPolicy.class)).isSameAs(policy);
+				assertThat(context.getBean(FrameCodec.class)).isSameAs(codec);
+				assertThat(context.getBean(InstanceLauncher.class)).isSameAs(context.getBean("refusingLauncher"));
+			});
+	}
+
+	@Test
+	void processesModeLaunchesTheConfiguredMainClass() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
+			.withUserConfiguration(PlainShardedApplication.class)
+			.withPropertyValues("discordoo.sharding.auto-startup=false",
+					"discordoo.sharding.processes.main-class=com.example.Bot",
+					"discordoo.sharding.processes.jvm-args=-Xmx64m")
+			.run((context) -> assertThat(context.getBean(InstanceLauncher.class))
+				.isInstanceOf(ProcessInstanceLauncher.class)
+				.asString()
+				.contains("com.example.Bot")
+				.contains("-Xmx64m"));
+	}
+
+	@Test
+	void processesModeWithoutAKnownMainClassFailsNamingTheProperty() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
+			.withUserConfiguration(PlainShardedApplication.class)
+			.withPropertyValues("discordoo.sharding.auto-startup=false")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("discordoo.sharding.processes.main-class"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', value = { "discordoo.sharding.heartbeat.interval=-1s|discordoo.sharding.heartbeat.interval",
+			"discordoo.sharding.heartbeat.tolerance=0|discordoo.sharding.heartbeat.tolerance",
+			"discordoo.sharding.spawn.timeout=0s|discordoo.sharding.spawn.timeout",
+			"discordoo.sharding.spawn.concurrency=0|discordoo.sharding.spawn.concurrency",
+			"discordoo.sharding.ipc.max-frame-size=1B|discordoo.sharding.ipc.max-frame-size",
+			"discordoo.sharding.ipc.port=70000|discordoo.sharding.ipc.port",
+			"discordoo.sharding.mode=clusters|discordoo.sharding.mode",
+			"discordoo.sharding.shards=0-9|discordoo.sharding.shards",
+			"discordoo.sharding.shards-per-instance=0|discordoo.sharding.shards-per-instance",
+			"discordoo.sharding.restart.max-restarts=0|discordoo.sharding.restart.max-restarts" })
+	void aBadValueFailsStartupNamingTheProperty(String setting, String property) {
+		this.runner.withPropertyValues("discordoo.sharding.auto-startup=false", "discordoo.sharding.total-shards=8",
+				setting)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(failureMessages(context.getStartupFailure())).contains(property);
+			});
+	}
+
+	private static String failureMessages(Throwable failure) {
+		StringBuilder messages = new StringBuilder();
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			messages.append(cause.getMessage()).append('\n');
+			if (cause instanceof org.springframework.boot.context.properties.bind.BindException bind) {
+				messages.append(bind.getName()).append('\n');
+			}
+		}
+		return messages.toString();
+	}
+
+	private static String[] instanceEnvironment() {
+		String managerId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, 1);
+		return new String[] { InstanceEnvironment.MANAGER_ID + "=" + managerId,
+				InstanceEnvironment.INSTANCE_ID + "=" + DiscordooSnowflake.generate(3, 1),
+				InstanceEnvironment.INSTANCE_INDEX + "=3", InstanceEnvironment.TOKEN + "=0123456789abcdef0123456789abcdef",
+				// a worker closes its context instead of exiting the JVM the tests run in
+				InstanceEnvironment.WORKER + "=true" };
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableSharding
+	static class PlainShardedApplication {
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -11,6 +11,8 @@ import java.util.function.Predicate;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -39,6 +41,8 @@ final class ManagerTestSupport implements AutoCloseable {
 
 	final Queue<AllShardsReadyEvent> allReady = new ConcurrentLinkedQueue<>();
 
+	final Queue<ReadinessState> readiness = new ConcurrentLinkedQueue<>();
+
 	final List<Long> seenPids = new ArrayList<>();
 
 	final ConfigurableApplicationContext context;
@@ -64,6 +68,11 @@ final class ManagerTestSupport implements AutoCloseable {
 			context.getBeanFactory().registerSingleton("recordingMessageHandler", this.messages);
 			context.addApplicationListener((ApplicationListener<InstanceStateChangedEvent>) this::record);
 			context.addApplicationListener((ApplicationListener<AllShardsReadyEvent>) this.allReady::add);
+			context.addApplicationListener((ApplicationListener<AvailabilityChangeEvent<?>>) (event) -> {
+				if (event.getState() instanceof ReadinessState state) {
+					this.readiness.add(state);
+				}
+			});
 		});
 		this.context = application.run();
 		this.manager = this.context.getBean(LocalShardingManager.class);

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
+
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.InstanceStateChangedEvent;
@@ -58,6 +61,11 @@ class WorkersModeTests {
 		List<String> ids = this.support.manager.instances().stream().map(InstanceInfo::id).toList();
 		assertThat(ids).doesNotHaveDuplicates();
 		assertThat(instanceTimers()).isEqualTo(4);
+		// ready to take traffic only once every shard is
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.support.context.getBean(ApplicationAvailability.class)
+				.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC);
+		this.support.readiness.clear();
 
 		// a worker whose context ends abruptly is lost and replaced; the others are untouched
 		this.support.transitions.clear();
@@ -75,6 +83,10 @@ class WorkersModeTests {
 			assertThat(transitionsOf(index)).isEmpty();
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> instanceTimers() == 4);
+		// not ready while an instance was lost, ready again once it is back
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.support.readiness).containsExactly(ReadinessState.REFUSING_TRAFFIC,
+					ReadinessState.ACCEPTING_TRAFFIC));
 
 		// stopping the manager closes every worker context
 		this.support.context.close();
@@ -111,12 +123,17 @@ class WorkersModeTests {
 		for (int index = 0; index < 3; index++) {
 			assertThat(this.support.manager.instance(index).id()).isNotEqualTo(before.get(index));
 		}
-		// the next instance only stops once the previous one is READY again
-		List<String> order = this.support.transitions.stream()
-			.filter((event) -> event.getState() == InstanceState.STOPPING || event.getState() == InstanceState.READY)
-			.map((event) -> event.getInstance().index() + ":" + event.getState())
-			.toList();
-		assertThat(order).containsExactly("0:STOPPING", "0:READY", "1:STOPPING", "1:READY", "2:STOPPING", "2:READY");
+		// the next instance only stops once the previous one is READY again (events arrive
+		// on the manager's event thread, possibly just after the future completed)
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			List<String> order = this.support.transitions.stream()
+				.filter((event) -> event.getState() == InstanceState.STOPPING
+						|| event.getState() == InstanceState.READY)
+				.map((event) -> event.getInstance().index() + ":" + event.getState())
+				.toList();
+			assertThat(order).containsExactly("0:STOPPING", "0:READY", "1:STOPPING", "1:READY", "2:STOPPING",
+					"2:READY");
+		});
 	}
 
 	/** Each live worker owns one IPC timer thread: a count of live worker contexts. */
