@@ -11,22 +11,22 @@ import org.springframework.util.unit.DataSize;
 /**
  * Configuration properties of discordoo-sharding.
  *
- * @param autoStartup whether the manager spawns its instances as soon as the application
- * starts; when off, call {@code start()} on the {@code LocalShardingManager} bean
- * @param mode how instances run: child JVMs ({@code processes}) or in-JVM workers ({@code workers})
- * @param shards the Discord shard ids this manager runs: a count ({@code 8}: ids 0 to 7), a
- * list ({@code 0,2,5}), a range ({@code 4-11}), or lists of ranges
- * @param totalShards the bot's total shard count; defaults to the highest shard id plus one,
+ * @param autoStartup Whether the manager spawns its instances as soon as the application
+ * starts; when off, call start() on the LocalShardingManager bean
+ * @param mode How instances run: child JVMs (processes) or in-JVM workers (workers)
+ * @param shards Discord shard ids this manager runs: a count (8: ids 0 to 7), a
+ * list (0,2,5), a range (4-11), or lists of ranges
+ * @param totalShards Total shard count of the bot; defaults to the highest shard id plus one,
  * and may be larger when several managers split one bot
- * @param shardsPerInstance how many shards each instance runs; the shard list is cut into
+ * @param shardsPerInstance How many shards each instance runs; the shard list is cut into
  * instances in order
- * @param spawn how instances are spawned
- * @param heartbeat how instances and manager watch each other
- * @param restart how lost instances are restarted
- * @param shutdown how instances are stopped
- * @param ipc the manager-instance link
- * @param processes settings of child JVMs in processes mode
- * @param instance settings every instance gets, in either mode
+ * @param spawn How instances are spawned
+ * @param heartbeat How instances and manager watch each other
+ * @param restart How lost instances are restarted
+ * @param shutdown How instances are stopped
+ * @param ipc Manager-instance link
+ * @param processes Settings of child JVMs in processes mode
+ * @param instance Settings every instance gets, in either mode
  */
 @ConfigurationProperties("discordoo.sharding")
 public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @DefaultValue("processes") Mode mode, @DefaultValue("1") String shards,
@@ -50,11 +50,11 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	/**
 	 * Spawn settings.
 	 *
-	 * @param timeout how long an instance may take from spawn to IDENTIFY before it is
+	 * @param timeout How long an instance may take from spawn to IDENTIFY before it is
 	 * destroyed and retried
-	 * @param helloInterval how often the manager resends HELLO until the instance answers
-	 * @param delay the least time between two spawns
-	 * @param concurrency how many instances may be starting at once
+	 * @param helloInterval How often the manager resends HELLO until the instance answers
+	 * @param delay Least time between two spawns
+	 * @param concurrency How many instances may be starting at once
 	 */
 	public record Spawn(@DefaultValue("30s") Duration timeout, @DefaultValue("1s") Duration helloInterval,
 			@DefaultValue("0s") Duration delay, @DefaultValue("2") int concurrency) {
@@ -78,8 +78,8 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	/**
 	 * Heartbeat settings.
 	 *
-	 * @param interval how often an instance sends a heartbeat
-	 * @param tolerance how many intervals may pass without a heartbeat (or its ack) before
+	 * @param interval How often an instance sends a heartbeat
+	 * @param tolerance How many intervals may pass without a heartbeat (or its ack) before
 	 * the other side counts the link as lost
 	 */
 	public record Heartbeat(@DefaultValue("5s") Duration interval, @DefaultValue("3") int tolerance) {
@@ -99,15 +99,15 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	/**
 	 * Restart settings.
 	 *
-	 * @param enabled whether lost instances are restarted automatically
-	 * @param initialBackoff the delay before the first restart
-	 * @param maxBackoff the longest delay between restarts
-	 * @param multiplier how much the delay grows with each restart
-	 * @param jitter the most random time added to a delay, so instances lost together do not
+	 * @param enabled Whether lost instances are restarted automatically
+	 * @param initialBackoff Delay before the first restart
+	 * @param maxBackoff Longest delay between restarts
+	 * @param multiplier How much the delay grows with each restart
+	 * @param jitter Most random time added to a delay, so instances lost together do not
 	 * restart in lockstep
-	 * @param maxRestarts how many restarts within the window are allowed before the instance
+	 * @param maxRestarts How many restarts within the window are allowed before the instance
 	 * is FAILED (the crash-loop limit)
-	 * @param window the period restarts are counted in
+	 * @param window Period restarts are counted in
 	 */
 	public record Restart(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration initialBackoff,
 			@DefaultValue("60s") Duration maxBackoff, @DefaultValue("2") double multiplier,
@@ -119,7 +119,7 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	/**
 	 * Shutdown settings.
 	 *
-	 * @param timeout how long an instance may take to stop gracefully before it is destroyed
+	 * @param timeout How long an instance may take to stop gracefully before it is destroyed
 	 * forcibly
 	 */
 	public record Shutdown(@DefaultValue("10s") Duration timeout) {
@@ -136,10 +136,10 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	/**
 	 * IPC settings.
 	 *
-	 * @param host the address instances listen on, and the manager connects to
-	 * @param port the port an instance listens on; 0 for an ephemeral one
-	 * @param maxFrameSize the largest frame accepted or sent
-	 * @param requestTimeout the default timeout of a request
+	 * @param host Address instances listen on, and the manager connects to
+	 * @param port Port an instance listens on; 0 for an ephemeral one
+	 * @param maxFrameSize Largest frame accepted or sent
+	 * @param requestTimeout Default timeout of a request
 	 */
 	public record Ipc(@DefaultValue("127.0.0.1") String host, @DefaultValue("0") int port,
 			@DefaultValue("1MB") DataSize maxFrameSize, @DefaultValue("60s") Duration requestTimeout) {
@@ -166,10 +166,10 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	/**
 	 * Child JVM settings of processes mode.
 	 *
-	 * @param jvmArgs extra JVM arguments of every child, such as heap limits
-	 * @param env extra environment variables of every child
-	 * @param mainClass the main class children run; defaults to the application's own
-	 * @param classpath the class path children run with; defaults to the manager's own
+	 * @param jvmArgs Extra JVM arguments of every child, such as heap limits
+	 * @param env Extra environment variables of every child
+	 * @param mainClass Main class children run; defaults to the application's own
+	 * @param classpath Class path children run with; defaults to the manager's own
 	 */
 	public record Processes(@DefaultValue List<String> jvmArgs, @DefaultValue Map<String, String> env,
 			String mainClass, String classpath) {
@@ -179,9 +179,9 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	/**
 	 * Settings every instance gets, in either mode.
 	 *
-	 * @param properties extra application properties of every instance, above its own
+	 * @param properties Extra application properties of every instance, above its own
 	 * configuration files (given to child processes as command-line arguments: no secrets)
-	 * @param webApplicationType the web application type of instances; {@code none} keeps
+	 * @param webApplicationType Web application type of instances; none keeps
 	 * instances from starting a web server of their own
 	 */
 	public record Instance(@DefaultValue Map<String, String> properties,
