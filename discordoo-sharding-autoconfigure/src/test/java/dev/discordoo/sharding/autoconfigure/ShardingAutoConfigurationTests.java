@@ -46,8 +46,8 @@ class ShardingAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
 		.withUserConfiguration(ShardedApplication.class)
-		// the manager starts with the context: give it an instance that fails once, for good
-		.withPropertyValues("discordoo.sharding.restart.enabled=false");
+		// these tests look at the beans: the manager need not spawn anything
+		.withPropertyValues("discordoo.sharding.auto-startup=false");
 
 	@Test
 	void messageHandlerCallsAnnotatedMethodsWithTheFrameCodecsMapper() {
@@ -89,7 +89,7 @@ class ShardingAutoConfigurationTests {
 
 	@Test
 	void startedPlainlyTheApplicationIsTheManager() {
-		this.runner.withPropertyValues("discordoo.sharding.auto-startup=false", "discordoo.sharding.shards=4",
+		this.runner.withPropertyValues("discordoo.sharding.shards=4",
 				"discordoo.sharding.shards-per-instance=2")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(LocalShardingManager.class)
@@ -138,8 +138,7 @@ class ShardingAutoConfigurationTests {
 	void theApplicationsOwnBeansReplaceTheDefaults() {
 		RestartPolicy policy = new RestartPolicy(RestartPolicy.Settings.defaults());
 		FrameCodec codec = new FrameCodec();
-		this.runner.withPropertyValues("discordoo.sharding.auto-startup=false")
-			.withBean(RestartPolicy.class, () -> policy)
+		this.runner.withBean(RestartPolicy.class, () -> policy)
 			.withBean(FrameCodec.class, () -> codec)
 			.run((context) -> {
 				assertThat(context.getBean(RestartPolicy.class)).isSameAs(policy);
@@ -185,8 +184,7 @@ class ShardingAutoConfigurationTests {
 			"discordoo.sharding.shards-per-instance=0|discordoo.sharding.shards-per-instance",
 			"discordoo.sharding.restart.max-restarts=0|discordoo.sharding.restart.max-restarts" })
 	void aBadValueFailsStartupNamingTheProperty(String setting, String property) {
-		this.runner.withPropertyValues("discordoo.sharding.auto-startup=false", "discordoo.sharding.total-shards=8",
-				setting)
+		this.runner.withPropertyValues("discordoo.sharding.total-shards=8", setting)
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(failureMessages(context.getStartupFailure())).contains(property);
