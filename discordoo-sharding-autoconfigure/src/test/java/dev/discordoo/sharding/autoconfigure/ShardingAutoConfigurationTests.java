@@ -1,5 +1,6 @@
 package dev.discordoo.sharding.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,6 +36,7 @@ import dev.discordoo.sharding.manager.InstanceLauncher;
 import dev.discordoo.sharding.protocol.FrameCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ShardingAutoConfiguration}.
@@ -119,6 +121,18 @@ class ShardingAutoConfigurationTests {
 				assertThat(runtime.identity().index()).isEqualTo(3);
 				assertThat(runtime.identity().worker()).isTrue();
 				assertThat(runtime.port()).isPositive();
+			});
+	}
+
+	@Test
+	void anInstanceWhoseManagerNeverSaysHelloEndsItselfAfterTheSpawnTimeout() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
+			.withUserConfiguration(PlainShardedApplication.class)
+			.withPropertyValues(instanceEnvironment())
+			.withPropertyValues("discordoo.sharding.spawn.timeout=500ms")
+			.run((context) -> {
+				assertThat(context.getBean(InstanceRuntime.class).port()).isPositive();
+				await().atMost(Duration.ofSeconds(10)).until(() -> !context.isActive());
 			});
 	}
 
