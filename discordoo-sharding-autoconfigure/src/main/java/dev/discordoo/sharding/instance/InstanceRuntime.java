@@ -1,5 +1,6 @@
 package dev.discordoo.sharding.instance;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +53,7 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	public static final int EXIT_CLIENT_START_FAILED = 4;
 
 	/** How long an instance whose client failed waits for its manager to close the link. */
-	private static final java.time.Duration CLIENT_FAILURE_GRACE = java.time.Duration.ofSeconds(2);
+	private static final Duration CLIENT_FAILURE_GRACE = Duration.ofSeconds(2);
 
 	private enum Phase {
 

@@ -1,5 +1,6 @@
 package dev.discordoo.sharding.ipc;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -238,7 +239,7 @@ public final class IpcClient implements AutoCloseable {
 				return;
 			}
 			this.link = new IpcLink(current, IpcLink.Side.MANAGER, this.hello.id(), identify.id(), identify.pid(),
-					this.settings.withHeartbeat(java.time.Duration.ofMillis(this.hello.heartbeatInterval()),
+					this.settings.withHeartbeat(Duration.ofMillis(this.hello.heartbeatInterval()),
 							this.settings.heartbeatTolerance()),
 					this.resources, this.handler);
 			this.state = HandshakeState.LINKED;

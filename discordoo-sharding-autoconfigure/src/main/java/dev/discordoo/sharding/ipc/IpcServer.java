@@ -3,6 +3,7 @@ package dev.discordoo.sharding.ipc;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -350,7 +351,7 @@ public final class IpcServer implements AutoCloseable {
 			}
 			IpcLink created = new IpcLink(this.packets, IpcLink.Side.INSTANCE, IpcServer.this.credentials.instanceId(),
 					hello.id(), -1, IpcServer.this.settings.withHeartbeat(
-							java.time.Duration.ofMillis(hello.heartbeatInterval()),
+							Duration.ofMillis(hello.heartbeatInterval()),
 							IpcServer.this.settings.heartbeatTolerance()),
 					IpcServer.this.resources, IpcServer.this.listener);
 			IpcServer.this.managerLink.set(created);

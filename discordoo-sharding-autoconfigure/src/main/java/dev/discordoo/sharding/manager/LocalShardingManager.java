@@ -6,9 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,7 +90,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	// events leave in transition order, on one thread, and never while a handle's lock is held
 	private final ExecutorService events;
 
-	private final List<RestartListener> restartListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+	private final List<RestartListener> restartListeners = new CopyOnWriteArrayList<>();
 
 	private long nextLaunchNanos = System.nanoTime();
 
@@ -93,7 +98,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	private boolean autoStartup = true;
 
-	private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+	private final CountDownLatch stopped = new CountDownLatch(1);
 
 	/**
 	 * Told of every automatic restart, for metrics.
@@ -185,7 +190,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		catch (java.util.concurrent.ExecutionException ex) {
+		catch (ExecutionException ex) {
 			logger.error("Stopping sharding instances failed", ex.getCause());
 		}
 		this.spawner.shutdownNow();
@@ -418,7 +423,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 				}
 			});
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			logger.debug("Manager stopped: dropped " + event);
 		}
 	}
@@ -484,7 +489,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		return this.spawner;
 	}
 
-	private static java.util.concurrent.ThreadFactory daemons(String prefix) {
+	private static ThreadFactory daemons(String prefix) {
 		AtomicInteger count = new AtomicInteger();
 		return (runnable) -> {
 			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
