@@ -2,19 +2,25 @@ package dev.discordoo.sample;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import dev.discordoo.sharding.ShardAssignment;
 import dev.discordoo.sharding.ShardClient;
 
 /**
- * The local client of each instance: pretends to connect its Discord shards and to see a
- * number of guilds on each. A real bot would start JDA or Discord4J here.
+ * The local client of each instance: pretends to connect its Discord shards, to see a
+ * number of guilds on each, and to have guilds join and leave now and then. A real bot would
+ * start JDA or Discord4J here. Once its shards are connected it publishes
+ * {@link ShardsConnected}.
  */
 @Component
 public class SimulatedGatewayClient implements ShardClient {
@@ -23,37 +29,79 @@ public class SimulatedGatewayClient implements ShardClient {
 
 	private final Map<Integer, Integer> guildsByShard = new ConcurrentHashMap<>();
 
+	private final ApplicationEventPublisher events;
+
 	private volatile ShardAssignment assignment;
+
+	private volatile ScheduledExecutorService gateway;
+
+	/**
+	 * Create a client.
+	 * @param events where to publish {@link ShardsConnected}
+	 */
+	public SimulatedGatewayClient(ApplicationEventPublisher events) {
+		this.events = events;
+	}
 
 	@Override
 	public void start(ShardAssignment assignment) {
-		this.assignment = assignment;
 		for (int shard : assignment.shards()) {
 			this.guildsByShard.put(shard, 900 + ThreadLocalRandom.current().nextInt(200));
 			logger.info("Shard " + shard + "/" + assignment.totalShards() + " connected (simulated)");
+		}
+		this.assignment = assignment;
+		// a daemon thread: the simulated gateway must never be what keeps a JVM alive
+		this.gateway = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "simulated-gateway-" + assignment.instanceIndex());
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.gateway.scheduleAtFixedRate(this::guildsJoinAndLeave, 1, 1, TimeUnit.SECONDS);
+		this.events.publishEvent(new ShardsConnected(assignment));
+	}
+
+	private void guildsJoinAndLeave() {
+		for (int shard : this.guildsByShard.keySet()) {
+			this.guildsByShard.computeIfPresent(shard,
+					(id, guilds) -> Math.max(0, guilds + ThreadLocalRandom.current().nextInt(-2, 3)));
 		}
 	}
 
 	@Override
 	public void destroy() {
 		logger.info("Closing simulated shards " + this.guildsByShard.keySet());
+		ScheduledExecutorService gateway = this.gateway;
+		if (gateway != null) {
+			gateway.shutdownNow();
+		}
 		this.guildsByShard.clear();
+		this.assignment = null;
 	}
 
 	/**
-	 * Return the guilds seen by each of this instance's shards.
-	 * @return guild counts by shard id
+	 * Return the guilds this instance's shards see now.
+	 * @return the guild count, empty when no shard is connected
 	 */
-	public Map<Integer, Integer> guildsByShard() {
-		return Map.copyOf(this.guildsByShard);
+	public GuildCount guildCount() {
+		return GuildCount.of(this.guildsByShard);
 	}
 
 	/**
-	 * Return what this instance runs, once started.
-	 * @return the assignment, or {@code null}
+	 * Return whether the shards are connected: from the end of {@link #start} to
+	 * {@link #destroy}.
+	 * @return whether the shards are connected
 	 */
-	public ShardAssignment assignment() {
-		return this.assignment;
+	public boolean isConnected() {
+		return this.assignment != null && !this.guildsByShard.isEmpty();
+	}
+
+	/**
+	 * Published once every shard of the instance is connected.
+	 *
+	 * @param assignment what the instance runs
+	 */
+	public record ShardsConnected(ShardAssignment assignment) {
+
 	}
 
 }
