@@ -13,7 +13,8 @@ import java.util.List;
  * @param pid its process id (the manager's own in workers mode), {@code -1} when not running
  * @param heartbeatLatencyMillis the last heartbeat round trip, {@code null} if none yet
  * @param lastHeartbeatAgeMillis how long ago its last heartbeat came, {@code null} when unlinked
- * @param restarts how many times it was restarted since the manager started
+ * @param restarts how many times the manager restarted it automatically (restarts by hand
+ * are not counted)
  * @param lastFailure why it was last lost or failed, {@code null} if never
  */
 public record InstanceInfo(int index, String id, List<Integer> shards, int totalShards, InstanceState state, long pid,

@@ -160,6 +160,7 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 			}
 		}, this.settings.spawnTimeout().toNanos(), TimeUnit.NANOSECONDS);
 		if (!this.identity.worker()) {
+			ignoreInterrupts();
 			// a manager that died before or without closing the link (kill -9 while we start up)
 			ProcessHandle.of(this.identity.managerPid())
 				.ifPresentOrElse(
@@ -392,6 +393,21 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 		// ending the context calls stop() on this bean: never from a thread the context waits for
 		Thread exiting = new Thread(() -> this.exit.accept(exitCode), "discordoo-instance-exit-" + this.identity.index());
 		exiting.start();
+	}
+
+	/**
+	 * Ctrl-C in a terminal signals the whole process group, children included: leave it to the
+	 * manager, which stops its instances in order (DESTROYING, then the shutdown timeout).
+	 * SIGTERM and the loss of the manager still end this process.
+	 */
+	@SuppressWarnings("removal")
+	private static void ignoreInterrupts() {
+		try {
+			sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			logger.debug("Could not ignore SIGINT; Ctrl-C will end this instance directly", ex);
+		}
 	}
 
 	private void destroyClient() {

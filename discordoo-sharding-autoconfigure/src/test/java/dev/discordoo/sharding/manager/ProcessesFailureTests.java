@@ -142,6 +142,10 @@ class ProcessesFailureTests {
 		List<ProcessHandle> instances = this.separateManager.children().toList();
 		assertThat(instances).hasSize(2).allMatch(ProcessHandle::isAlive);
 
+		// Ctrl-C reaches every process of a terminal's group: an instance leaves it to its manager
+		ManagerTestSupport.signal("INT", instances.get(0).pid());
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(instances.get(0)::isAlive);
+
 		long killedAt = System.nanoTime();
 		ManagerTestSupport.signal("KILL", this.separateManager.pid());
 		// every instance must be gone within the heartbeat tolerance (900 ms here), plus its own exit
