@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -58,7 +57,7 @@ class ChildProcessTests {
 		// A grandchild whose parent exited on its own is no longer in any tree.
 		this.grandchildPids.forEach((pid) -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
 		await().atMost(TIMEOUT).until(() -> this.children.stream().noneMatch(ChildProcess::isAlive)
-				&& this.grandchildPids.stream().noneMatch(ChildProcessTests::isRunning));
+				&& this.grandchildPids.stream().noneMatch(ManagerTestSupport::isAlive));
 	}
 
 	@Test
@@ -124,7 +123,7 @@ class ChildProcessTests {
 			.isThrownBy(() -> child.ready().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
 			.havingCause()
 			.isInstanceOfSatisfying(ChildProcessExitedException.class, (ex) -> assertThat(ex.getExitCode()).isEqualTo(4));
-		assertThat(this.grandchildPids).singleElement().satisfies((pid) -> assertThat(isRunning(pid)).isTrue());
+		assertThat(this.grandchildPids).singleElement().satisfies((pid) -> assertThat(ManagerTestSupport.isAlive(pid)).isTrue());
 	}
 
 	@Test
@@ -138,7 +137,7 @@ class ChildProcessTests {
 		CompletableFuture<Integer> exit = child.onExit();
 		child.destroyForcibly();
 		child.destroyForcibly();
-		await().atMost(TIMEOUT).until(() -> !isRunning(child.pid()) && !isRunning(grandchildPid));
+		await().atMost(TIMEOUT).until(() -> !ManagerTestSupport.isAlive(child.pid()) && !ManagerTestSupport.isAlive(grandchildPid));
 		assertThat(exit.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(137);
 		assertThat(child.isAlive()).isFalse();
 		child.destroyForcibly();
@@ -183,25 +182,6 @@ class ChildProcessTests {
 			return new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).replace('\0', ' ');
 		}
 		return ProcessHandle.of(pid).orElseThrow().info().commandLine().orElseThrow();
-	}
-
-	/**
-	 * Whether a process runs. A killed process that its new parent has not reaped yet is a
-	 * zombie: still listed, no longer running.
-	 */
-	private static boolean isRunning(long pid) {
-		Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-		if (handle.isEmpty() || !handle.get().isAlive()) {
-			return false;
-		}
-		try {
-			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-			return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-		}
-		catch (IOException ex) {
-			// No procfs (macOS), or the process vanished meanwhile.
-			return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-		}
 	}
 
 	private static String newToken() {

@@ -1,10 +1,14 @@
 package dev.discordoo.sharding.manager;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
@@ -121,8 +125,23 @@ final class ManagerTestSupport implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Whether a process runs. A process that exited but whose parent has not reaped it (a
+	 * frozen or killed parent never will) is a zombie: still listed, no longer running.
+	 */
 	static boolean isAlive(long pid) {
-		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+		Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+		if (handle.isEmpty() || !handle.get().isAlive()) {
+			return false;
+		}
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+			return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+		}
+		catch (IOException ex) {
+			// no procfs (macOS), or the process vanished meanwhile
+			return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+		}
 	}
 
 	static void signal(String signal, long pid) throws Exception {

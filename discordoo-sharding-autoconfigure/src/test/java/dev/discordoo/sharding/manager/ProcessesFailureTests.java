@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
@@ -111,8 +113,14 @@ class ProcessesFailureTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> pids.stream().noneMatch(ManagerTestSupport::isAlive));
 	}
 
-	@Test
-	void killingTheManagerWithSigkillLeavesNoInstanceBehind() throws Exception {
+	/**
+	 * A manager killed outright, or frozen: either way its instances must not outlive it. A
+	 * killed manager's children see its process exit and its links close; a frozen one's only
+	 * see its heartbeat acks stop.
+	 */
+	@ParameterizedTest(name = "manager gets SIG{0}")
+	@ValueSource(strings = { "KILL", "STOP" })
+	void aManagerThatDiesOrFreezesLeavesNoInstanceBehind(String signal) throws Exception {
 		List<String> command = new ArrayList<>(
 				ChildJvmCommand.forCurrentJvm(TestBotApplication.class.getName()).toCommandLine());
 		command.addAll(List.of("--discordoo.sharding.shards=2",
@@ -144,13 +152,16 @@ class ProcessesFailureTests {
 
 		// Ctrl-C reaches every process of a terminal's group: an instance leaves it to its manager
 		ManagerTestSupport.signal("INT", instances.get(0).pid());
-		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(instances.get(0)::isAlive);
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> ManagerTestSupport.isAlive(instances.get(0).pid()));
 
 		long killedAt = System.nanoTime();
-		ManagerTestSupport.signal("KILL", this.separateManager.pid());
+		ManagerTestSupport.signal(signal, this.separateManager.pid());
 		// every instance must be gone within the heartbeat tolerance (900 ms here), plus its own exit
-		await().atMost(Duration.ofSeconds(10)).until(() -> instances.stream().noneMatch(ProcessHandle::isAlive));
-		System.out.printf("processes mode: manager kill -9 -> all instances exited in %d ms%n",
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> instances.stream().noneMatch((instance) -> ManagerTestSupport.isAlive(instance.pid())));
+		System.out.printf("processes mode: manager SIG%s -> all instances exited in %d ms%n", signal,
 				Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
 	}
 
