@@ -27,6 +27,7 @@ public final class BenchMain {
 	}
 
 	public static void main(String[] args) throws Exception {
+		quietLogging();
 		Results results = new Results();
 		Config config = new Config();
 		LinkScenarios link = new LinkScenarios(results, config);
@@ -84,6 +85,17 @@ public final class BenchMain {
 		System.exit(failed.isEmpty() && leftover == 0 ? 0 : 1);
 	}
 
+	/**
+	 * Configure logback for the scenarios that run before any Spring Boot application (whose
+	 * logging system then takes over with {@code logging.level.root=warn}, and would warn about
+	 * the system property if it were still set).
+	 */
+	private static void quietLogging() {
+		System.setProperty("logback.configurationFile", "bench-logback.xml");
+		org.slf4j.LoggerFactory.getILoggerFactory();
+		System.clearProperty("logback.configurationFile");
+	}
+
 	private static String header(List<String> chosen) {
 		StringBuilder out = new StringBuilder("# discordoo-sharding benchmarks\n\n");
 		out.append("Scenarios: ").append(String.join(", ", chosen)).append(". Median over runs, min – max of the runs; ")
@@ -105,7 +117,8 @@ public final class BenchMain {
 				.stream()
 				.filter((arg) -> arg.startsWith("-X"))
 				.toList()))
-			.append("; link peers ").append(String.join(" ", LinkScenarios.PEER_JVM_ARGS)).append("\n\n");
+			.append("; link peers ")
+			.append(String.join(" ", LinkScenarios.PEER_JVM_ARGS.stream().filter((arg) -> arg.startsWith("-X")).toList())).append("\n\n");
 		return out.toString();
 	}
 

@@ -41,7 +41,7 @@ import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
 final class LinkScenarios {
 
 	/** JVM arguments of both peers, ours and the raw one. */
-	static final List<String> PEER_JVM_ARGS = List.of("-Xmx512m");
+	static final List<String> PEER_JVM_ARGS = List.of("-Xmx512m", "-Dlogback.configurationFile=bench-logback.xml");
 
 	/** The peers' JVM arguments, plus any given in {@code -Dbench.peer-extra-args} (to profile them). */
 	private static List<String> peerJvmArgs() {

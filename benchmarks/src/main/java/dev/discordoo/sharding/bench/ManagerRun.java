@@ -78,6 +78,8 @@ final class ManagerRun implements AutoCloseable {
 		properties.put("discordoo.sharding.shutdown.timeout", "5s");
 		properties.put("discordoo.sharding.instance.properties.spring.main.banner-mode", "off");
 		properties.put("discordoo.sharding.instance.properties.spring.main.log-startup-info", "false");
+		properties.put("logging.level.root", "warn");
+		properties.put("discordoo.sharding.instance.properties.logging.level.root", "warn");
 		// losses are what failover provokes: keep the expected warnings out of the table
 		properties.put("logging.level.dev.discordoo", "error");
 		properties.put("discordoo.sharding.instance.properties.logging.level.dev.discordoo", "error");

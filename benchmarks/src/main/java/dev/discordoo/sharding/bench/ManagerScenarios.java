@@ -154,7 +154,8 @@ final class ManagerScenarios {
 			CompletableFuture<Long> connected = new CompletableFuture<>();
 			long start = System.nanoTime();
 			Process child = Children.startJvm(jvmArgs, BenchBotApplication.class.getName(),
-					List.of("--spring.main.banner-mode=off", "--spring.main.log-startup-info=false"),
+					List.of("--spring.main.banner-mode=off", "--spring.main.log-startup-info=false",
+							"--logging.level.root=warn"),
 					Map.of(InstanceEnvironment.MANAGER_ID, managerId, InstanceEnvironment.INSTANCE_ID, instanceId,
 							InstanceEnvironment.INSTANCE_INDEX, "0", InstanceEnvironment.TOKEN, token));
 			try (IpcResources resources = new IpcResources("bench-child-alone")) {

@@ -39,7 +39,7 @@ final class MicroScenario {
 		Options options = new OptionsBuilder().include(CodecBenchmarks.class.getName())
 			.include(SnowflakeBenchmarks.class.getName())
 			.forks(1)
-			.jvmArgs("-Xmx512m")
+			.jvmArgs("-Xmx512m", "-Dlogback.configurationFile=bench-logback.xml")
 			.warmupIterations(warmups)
 			.warmupTime(TimeValue.seconds(1))
 			.measurementIterations(iterations)
