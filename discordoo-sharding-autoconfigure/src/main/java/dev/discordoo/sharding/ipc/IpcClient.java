@@ -101,6 +101,7 @@ public final class IpcClient implements AutoCloseable {
 		this.handler = handler;
 		TcpNetClientConnectionFactory client = new TcpNetClientConnectionFactory(this.host, this.port);
 		client.setSoTcpNoDelay(true);
+		client.setTcpNetConnectionSupport(new BufferedConnectionSupport());
 		client.setConnectTimeout((int) Math.max(1, this.settings.spawnTimeout().toSeconds()));
 		client.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
 		client.setSerializer(TcpCodecs.lengthHeader4(this.settings.maxFrameSize()));

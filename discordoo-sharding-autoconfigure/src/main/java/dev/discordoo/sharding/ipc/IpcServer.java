@@ -142,6 +142,7 @@ public final class IpcServer implements AutoCloseable {
 		server.setLocalAddress(this.host);
 		server.setBacklog(ACCEPT_BACKLOG);
 		server.setSoTcpNoDelay(true);
+		server.setTcpNetConnectionSupport(new BufferedConnectionSupport());
 		server.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
 		server.setSerializer(TcpCodecs.lengthHeader4(this.settings.maxFrameSize()));
 		server.registerListener(new FrameListener());

@@ -1,0 +1,325 @@
+package dev.discordoo.sharding.bench;
+
+import java.lang.management.ManagementFactory;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.discordoo.sharding.InstanceState;
+import dev.discordoo.sharding.bench.bot.BenchBotApplication;
+import dev.discordoo.sharding.ipc.IpcClient;
+import dev.discordoo.sharding.ipc.IpcLink;
+import dev.discordoo.sharding.ipc.IpcLinkHandler;
+import dev.discordoo.sharding.ipc.IpcResources;
+import dev.discordoo.sharding.ipc.IpcSettings;
+import dev.discordoo.sharding.ipc.LinkLossCause;
+import dev.discordoo.sharding.protocol.ControlEvents;
+import dev.discordoo.sharding.protocol.FrameCodec;
+import dev.discordoo.sharding.protocol.InstanceEnvironment;
+import dev.discordoo.sharding.protocol.Payloads;
+import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
+
+/**
+ * The scenarios that drive real managers of {@link BenchBotApplication}: fan-out, spawn,
+ * failover and memory.
+ */
+final class ManagerScenarios {
+
+	private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+	private final Results results;
+
+	private final Config config;
+
+	private final FrameCodec codec = new FrameCodec();
+
+	ManagerScenarios(Results results, Config config) {
+		this.results = results;
+		this.config = config;
+	}
+
+	// ---------------------------------------------------------------- fan-out
+
+	void fanOut() throws Exception {
+		int warmup = this.config.integer("fan-out.warmup", 5_000);
+		int count = this.config.integer("fan-out.count", 2_000);
+		int runs = this.config.integer("fan-out.runs", 5);
+		System.out.printf("fan-out: one request to every instance and back, %d warm-up, %d runs x %d%n", warmup, runs,
+				count);
+		fanOut("workers", 4, warmup, count, runs, "", "");
+		fanOut("workers", 16, warmup, count, runs, "", "≤ 2 ms");
+		fanOut("processes", 4, warmup, count, runs, "≤ 100 µs", "≤ 500 µs");
+	}
+
+	private void fanOut(String mode, int instances, int warmup, int count, int runs, String goal50, String goal99)
+			throws Exception {
+		JsonNode payload = BenchPayload.payload(this.codec);
+		try (ManagerRun run = new ManagerRun(mode, instances)) {
+			run.awaitAllReady(READY_TIMEOUT);
+			// TODO: switch to the public cross-instance request API (manager.request to all
+			// instances with per-instance results) once it exists. Until then this sends one
+			// request on every instance's link at once and waits for all the answers, which
+			// is what that fan-out will do.
+			IpcLink[] links = new IpcLink[instances];
+			for (int i = 0; i < instances; i++) {
+				links[i] = run.manager.link(i);
+			}
+			fanOutSamples(links, payload, warmup);
+			List<Double> p50 = new ArrayList<>();
+			List<Double> p99 = new ArrayList<>();
+			for (int r = 0; r < runs; r++) {
+				long[] samples = Stats.sorted(fanOutSamples(links, payload, count));
+				p50.add((double) Stats.percentile(samples, 50));
+				p99.add((double) Stats.percentile(samples, 99));
+			}
+			String label = "fan-out to " + instances + " " + (mode.equals("workers") ? "workers" : "processes");
+			String note = "via IpcLink.request on every link (public fan-out API not there yet); " + count
+					+ " per run";
+			this.results.add("fan-out", label + " p50", Stats.Summary.of(p50), Results::micros, goal50, note);
+			this.results.add("fan-out", label + " p99", Stats.Summary.of(p99), Results::micros, goal99, "");
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static long[] fanOutSamples(IpcLink[] links, JsonNode payload, int count) throws Exception {
+		long[] samples = new long[count];
+		Duration timeout = Duration.ofSeconds(10);
+		CompletableFuture<Payloads.Response>[] answers = new CompletableFuture[links.length];
+		for (int i = 0; i < count; i++) {
+			long start = System.nanoTime();
+			for (int l = 0; l < links.length; l++) {
+				answers[l] = links[l].request("echo", payload, null, timeout);
+			}
+			CompletableFuture.allOf(answers).get(30, TimeUnit.SECONDS);
+			samples[i] = System.nanoTime() - start;
+			for (CompletableFuture<Payloads.Response> answer : answers) {
+				Payloads.Response response = answer.join();
+				if (!response.ok()) {
+					throw new IllegalStateException("fan-out request failed: " + response.error());
+				}
+			}
+		}
+		return samples;
+	}
+
+	// ---------------------------------------------------------------- spawn
+
+	void spawn() throws Exception {
+		int processRuns = this.config.integer("spawn.process-runs", 5);
+		int workerRuns = this.config.integer("spawn.worker-runs", 5);
+		System.out.printf("spawn: manager start -> all instances READY, 1 warm-up + %d runs (processes), %d (workers)%n",
+				processRuns, workerRuns);
+		spawn("processes", 4, processRuns, "≤ 1.2 s");
+		spawn("workers", 4, workerRuns, "");
+		spawn("workers", 16, workerRuns, "≤ 1 s");
+		childAlone(processRuns);
+	}
+
+	private void spawn(String mode, int instances, int runs, String goal) throws Exception {
+		List<Double> times = new ArrayList<>();
+		for (int r = -1; r < runs; r++) {
+			try (ManagerRun run = new ManagerRun(mode, instances)) {
+				long ready = run.awaitAllReady(READY_TIMEOUT);
+				if (r >= 0) {
+					times.add((double) (ready - run.startNanos));
+				}
+			}
+		}
+		this.results.add("spawn", instances + " " + mode + " instances: start → all READY", Stats.Summary.of(times),
+				Results::millis, goal, "from SpringApplication.run of the manager; " + ManagerRun.describeSettings(mode));
+	}
+
+	/** One child JVM of the bot, without a manager: exec → listening, and → READY after HELLO. */
+	private void childAlone(int runs) throws Exception {
+		List<Double> listening = new ArrayList<>();
+		List<Double> ready = new ArrayList<>();
+		long pid = ProcessHandle.current().pid();
+		IpcSettings settings = IpcSettings.defaults();
+		List<String> jvmArgs = Arrays.asList(ManagerRun.CHILD_JVM_ARGS.split(","));
+		for (int r = -1; r < runs; r++) {
+			String managerId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, pid);
+			String instanceId = DiscordooSnowflake.generate(0, pid);
+			byte[] secret = new byte[16];
+			new SecureRandom().nextBytes(secret);
+			String token = HexFormat.of().formatHex(secret);
+			CompletableFuture<Long> connected = new CompletableFuture<>();
+			long start = System.nanoTime();
+			Process child = Children.startJvm(jvmArgs, BenchBotApplication.class.getName(),
+					List.of("--spring.main.banner-mode=off", "--spring.main.log-startup-info=false",
+							"--logging.level.root=warn"),
+					Map.of(InstanceEnvironment.MANAGER_ID, managerId, InstanceEnvironment.INSTANCE_ID, instanceId,
+							InstanceEnvironment.INSTANCE_INDEX, "0", InstanceEnvironment.TOKEN, token));
+			try (IpcResources resources = new IpcResources("bench-child-alone")) {
+				String line = Children
+					.awaitLine(child, (text) -> text.startsWith(InstanceEnvironment.READY_LINE_PREFIX))
+					.get(60, TimeUnit.SECONDS);
+				long listeningAt = System.nanoTime();
+				int port = Integer.parseInt(line.replaceAll(".*port=([0-9]+).*", "$1"));
+				IpcClient client = new IpcClient("127.0.0.1", port, settings, resources, this.codec);
+				client.connect(new Payloads.Hello(managerId,
+						DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, pid), token,
+						settings.heartbeatInterval().toMillis(), List.of(0), 1, 0, Payloads.VERSION), instanceId,
+						new IpcLinkHandler() {
+
+							@Override
+							public void onDispatch(IpcLink link, String event, JsonNode data) {
+								if (ControlEvents.CONNECTED.equals(event)) {
+									connected.complete(System.nanoTime());
+								}
+							}
+
+							@Override
+							public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request) {
+								return CompletableFuture.completedFuture(null);
+							}
+
+							@Override
+							public void onLost(IpcLink link, LinkLossCause cause, String detail) {
+							}
+
+						});
+				long readyAt = connected.get(60, TimeUnit.SECONDS);
+				client.close();
+				if (r >= 0) {
+					listening.add((double) (listeningAt - start));
+					ready.add((double) (readyAt - start));
+				}
+			}
+			finally {
+				Children.destroyTree(child.toHandle());
+			}
+		}
+		String args = "child JVM args " + ManagerRun.CHILD_JVM_ARGS.replace(',', ' ');
+		this.results.add("spawn", "1 child JVM alone: exec → IPC listening", Stats.Summary.of(listening),
+				Results::millis, "", args);
+		this.results.add("spawn", "1 child JVM alone: exec → READY", Stats.Summary.of(ready), Results::millis, "",
+				"handshake by a bare IpcClient, no manager");
+	}
+
+	// ---------------------------------------------------------------- failover
+
+	void failover() throws Exception {
+		int runs = this.config.integer("failover.runs", 5);
+		System.out.printf("failover: 4 processes, kill -9 and SIGSTOP of one child, 1 warm-up + %d runs each%n", runs);
+		List<Double> killDetected = new ArrayList<>();
+		List<Double> killReady = new ArrayList<>();
+		List<Double> stopDetected = new ArrayList<>();
+		List<Double> stopReady = new ArrayList<>();
+		try (ManagerRun run = new ManagerRun("processes", 4)) {
+			run.awaitAllReady(READY_TIMEOUT);
+			for (int r = -1; r < runs; r++) {
+				int index = Math.floorMod(r, 4);
+				long pid = run.manager.instance(index).pid();
+				long start = System.nanoTime();
+				ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL, as kill -9
+				ManagerRun.Transition lost = run.await(start, Duration.ofSeconds(30),
+						(t) -> t.index() == index && t.state() == InstanceState.LOST);
+				ManagerRun.Transition ready = run.await(start, READY_TIMEOUT,
+						(t) -> t.index() == index && t.state() == InstanceState.READY && t.pid() != pid);
+				if (r >= 0) {
+					killDetected.add((double) (lost.nanos() - start));
+					killReady.add((double) (ready.nanos() - start));
+				}
+			}
+			for (int r = -1; r < runs; r++) {
+				int index = Math.floorMod(r + 2, 4);
+				long pid = run.manager.instance(index).pid();
+				Process kill = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start();
+				if (kill.waitFor() != 0) {
+					throw new IllegalStateException("kill -STOP " + pid + " failed");
+				}
+				long start = System.nanoTime();
+				ManagerRun.Transition lost = run.await(start, Duration.ofSeconds(30),
+						(t) -> t.index() == index && t.state() == InstanceState.LOST);
+				ManagerRun.Transition ready = run.await(start, READY_TIMEOUT,
+						(t) -> t.index() == index && t.state() == InstanceState.READY && t.pid() != pid);
+				if (r >= 0) {
+					stopDetected.add((double) (lost.nanos() - start));
+					stopReady.add((double) (ready.nanos() - start));
+				}
+			}
+		}
+		String restart = "restart.initial-backoff=1ms; " + ManagerRun.describeSettings("processes");
+		this.results.add("failover", "kill -9 → LOST", Stats.Summary.of(killDetected), Results::millis, "", restart);
+		this.results.add("failover", "kill -9 → replaced and READY", Stats.Summary.of(killReady), Results::millis,
+				"≤ 300 ms", "includes a new child JVM's start-up");
+		this.results.add("failover", "SIGSTOP → LOST (heartbeat timeout)", Stats.Summary.of(stopDetected),
+				Results::millis, "", "heartbeat.interval=" + ManagerRun.HEARTBEAT_INTERVAL + " × tolerance="
+						+ ManagerRun.HEARTBEAT_TOLERANCE + " = " + heartbeatWindowMillis() + " ms; checked every interval/2");
+		this.results.add("failover", "SIGSTOP → replaced and READY", Stats.Summary.of(stopReady), Results::millis, "",
+				"");
+	}
+
+	private static long heartbeatWindowMillis() {
+		return Long.parseLong(ManagerRun.HEARTBEAT_INTERVAL.replace("ms", "")) * ManagerRun.HEARTBEAT_TOLERANCE;
+	}
+
+	// ---------------------------------------------------------------- memory
+
+	void memory() throws Exception {
+		int runs = this.config.integer("memory.runs", 3);
+		int settleMillis = this.config.integer("memory.settle-millis", 2_000);
+		System.out.printf("memory: RSS of 4 child processes; heap of 4 and 16 workers, %d runs%n", runs);
+		String capped = "-Xmx64m";
+		for (String heap : List.of("", capped)) {
+			List<Double> rss = new ArrayList<>();
+			String args = ManagerRun.CHILD_JVM_ARGS + (heap.isEmpty() ? "" : "," + heap);
+			try (ManagerRun run = new ManagerRun("processes", 4,
+					Map.of("discordoo.sharding.processes.jvm-args", args))) {
+				run.awaitAllReady(READY_TIMEOUT);
+				Thread.sleep(settleMillis);
+				for (long pid : run.childPids()) {
+					rss.add((double) Children.rssBytes(pid));
+				}
+			}
+			if (heap.isEmpty()) {
+				this.results.add("memory", "RSS per child process", Stats.Summary.of(rss), Results::mebibytes,
+						"≤ 100 MiB", "VmRSS of each of 4 READY children, " + settleMillis + " ms after READY; "
+								+ "the spawn scenario's child JVM args (no -Xmx)");
+			}
+			else {
+				this.results.add("memory", "RSS per child process, " + heap, Stats.Summary.of(rss),
+						Results::mebibytes, "≤ 100 MiB", "the same plus " + heap);
+			}
+		}
+		List<Double> perWorker = new ArrayList<>();
+		List<Double> marginal = new ArrayList<>();
+		for (int r = 0; r < runs; r++) {
+			long none = usedHeapAfterGc();
+			long four = workersHeap(4, settleMillis);
+			long sixteen = workersHeap(16, settleMillis);
+			perWorker.add((double) (sixteen - none) / 16);
+			marginal.add((double) (sixteen - four) / 12);
+		}
+		this.results.add("memory", "heap per worker, approx. (16 workers − none) / 16", Stats.Summary.of(perWorker),
+				Results::mebibytes, "≤ 15 MB", "used heap after System.gc(), manager context included");
+		this.results.add("memory", "heap per worker, approx. (16 workers − 4) / 12", Stats.Summary.of(marginal),
+				Results::mebibytes, "≤ 15 MB", "marginal cost of one more worker");
+	}
+
+	private static long workersHeap(int instances, int settleMillis) throws Exception {
+		try (ManagerRun run = new ManagerRun("workers", instances)) {
+			run.awaitAllReady(READY_TIMEOUT);
+			Thread.sleep(settleMillis);
+			return usedHeapAfterGc();
+		}
+	}
+
+	static long usedHeapAfterGc() throws InterruptedException {
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			Thread.sleep(100);
+		}
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+}

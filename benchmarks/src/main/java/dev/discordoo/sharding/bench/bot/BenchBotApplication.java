@@ -1,0 +1,66 @@
+package dev.discordoo.sharding.bench.bot;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+
+import dev.discordoo.sharding.EnableSharding;
+import dev.discordoo.sharding.ShardAssignment;
+import dev.discordoo.sharding.ShardClient;
+import dev.discordoo.sharding.ShardEventContext;
+import dev.discordoo.sharding.listener.ShardMessageHandler;
+import dev.discordoo.sharding.protocol.InstanceEnvironment;
+
+/**
+ * The bot the manager scenarios shard: the same class is the manager (in the benchmark JVM)
+ * and every instance (child JVM or worker). Its shards are ready at once, and every instance
+ * answers any request with its payload, which is what the fan-out scenario measures.
+ */
+@SpringBootApplication
+@EnableSharding
+public class BenchBotApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(BenchBotApplication.class, args);
+	}
+
+	@Bean
+	@ConditionalOnProperty(InstanceEnvironment.INSTANCE_ID)
+	ShardMessageHandler benchEchoHandler() {
+		return new ShardMessageHandler() {
+
+			@Override
+			public void onDispatch(String event, JsonNode data, ShardEventContext sender) {
+			}
+
+			@Override
+			public CompletionStage<JsonNode> onRequest(String name, JsonNode payload, ShardEventContext sender) {
+				return CompletableFuture.completedFuture(payload);
+			}
+
+		};
+	}
+
+	@Bean
+	ShardClient benchShardClient() {
+		return new ShardClient() {
+
+			@Override
+			public void start(ShardAssignment assignment) {
+				// no gateway: the shards are ready at once
+			}
+
+			@Override
+			public void destroy() {
+			}
+
+		};
+	}
+
+}
