@@ -144,8 +144,12 @@ public final class ShardingAutoConfiguration {
 				throw new IllegalStateException("Cannot tell the application's main class: set "
 						+ "discordoo.sharding.processes.main-class");
 			}
-			ChildJvmCommand command = ChildJvmCommand.forCurrentJvm(mainClass)
-				.withJvmArgs(processes.jvmArgs())
+			ChildJvmCommand command = ChildJvmCommand.forCurrentJvm(mainClass);
+			if (processes.mainClass() != null) {
+				// an explicit main class wins even over `java -jar`: the child then runs with -cp
+				command = command.withMainClass(processes.mainClass());
+			}
+			command = command.withJvmArgs(processes.jvmArgs())
 				.withArgs(properties.instance()
 					.properties()
 					.entrySet()
