@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.JsonNode;
 
+import dev.discordoo.sharding.InstanceResult;
 import dev.discordoo.sharding.InstanceState;
+import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.Targets;
 import dev.discordoo.sharding.bench.bot.BenchBotApplication;
 import dev.discordoo.sharding.ipc.IpcClient;
 import dev.discordoo.sharding.ipc.IpcLink;
@@ -65,47 +68,33 @@ final class ManagerScenarios {
 		JsonNode payload = BenchPayload.payload(this.codec);
 		try (ManagerRun run = new ManagerRun(mode, instances)) {
 			run.awaitAllReady(READY_TIMEOUT);
-			// TODO: switch to the public cross-instance request API (manager.request to all
-			// instances with per-instance results) once it exists. Until then this sends one
-			// request on every instance's link at once and waits for all the answers, which
-			// is what that fan-out will do.
-			IpcLink[] links = new IpcLink[instances];
-			for (int i = 0; i < instances; i++) {
-				links[i] = run.manager.link(i);
-			}
-			fanOutSamples(links, payload, warmup);
+			fanOutSamples(run.manager, instances, payload, warmup);
 			List<Double> p50 = new ArrayList<>();
 			List<Double> p99 = new ArrayList<>();
 			for (int r = 0; r < runs; r++) {
-				long[] samples = Stats.sorted(fanOutSamples(links, payload, count));
+				long[] samples = Stats.sorted(fanOutSamples(run.manager, instances, payload, count));
 				p50.add((double) Stats.percentile(samples, 50));
 				p99.add((double) Stats.percentile(samples, 99));
 			}
 			String label = "fan-out to " + instances + " " + (mode.equals("workers") ? "workers" : "processes");
-			String note = "via IpcLink.request on every link (public fan-out API not there yet); " + count
-					+ " per run";
+			String note = "ShardingManager.request(..., Targets.all(), ...); " + count + " per run";
 			this.results.add("fan-out", label + " p50", Stats.Summary.of(p50), Results::micros, goal50, note);
 			this.results.add("fan-out", label + " p99", Stats.Summary.of(p99), Results::micros, goal99, "");
 		}
 	}
 
-	@SuppressWarnings("unchecked")
-	private static long[] fanOutSamples(IpcLink[] links, JsonNode payload, int count) throws Exception {
+	private static long[] fanOutSamples(ShardingManager manager, int instances, JsonNode payload, int count)
+			throws Exception {
 		long[] samples = new long[count];
 		Duration timeout = Duration.ofSeconds(10);
-		CompletableFuture<Payloads.Response>[] answers = new CompletableFuture[links.length];
 		for (int i = 0; i < count; i++) {
 			long start = System.nanoTime();
-			for (int l = 0; l < links.length; l++) {
-				answers[l] = links[l].request("echo", payload, null, timeout);
-			}
-			CompletableFuture.allOf(answers).get(30, TimeUnit.SECONDS);
+			List<InstanceResult<JsonNode>> results = manager
+				.request("echo", payload, Targets.all(), JsonNode.class, timeout)
+				.get(30, TimeUnit.SECONDS);
 			samples[i] = System.nanoTime() - start;
-			for (CompletableFuture<Payloads.Response> answer : answers) {
-				Payloads.Response response = answer.join();
-				if (!response.ok()) {
-					throw new IllegalStateException("fan-out request failed: " + response.error());
-				}
+			if (results.size() != instances || !results.stream().allMatch(InstanceResult::ok)) {
+				throw new IllegalStateException("fan-out request failed: " + results);
 			}
 		}
 		return samples;
