@@ -180,6 +180,7 @@ public final class ShardingAutoConfiguration {
 			LocalShardingManager manager = new LocalShardingManager(allocation, launcher, restartPolicy,
 					ipcSettings(properties), settings, resources, codec, messages, publisher);
 			manager.setAutoStartup(properties.autoStartup());
+			manager.setSpares(properties.spawn().spares());
 			return manager;
 		}
 

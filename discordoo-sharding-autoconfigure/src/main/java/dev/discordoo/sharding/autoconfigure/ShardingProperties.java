@@ -55,9 +55,11 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	 * @param helloInterval How often the manager resends HELLO until the instance answers
 	 * @param delay Least time between two spawns
 	 * @param concurrency How many instances may be starting at once
+	 * @param spares How many instances to keep started and waiting, so that a lost instance is
+	 * replaced by one that already runs instead of waiting for a new JVM to start
 	 */
 	public record Spawn(@DefaultValue("30s") Duration timeout, @DefaultValue("1s") Duration helloInterval,
-			@DefaultValue("0s") Duration delay, @DefaultValue("2") int concurrency) {
+			@DefaultValue("0s") Duration delay, @DefaultValue("2") int concurrency, @DefaultValue("0") int spares) {
 
 		/**
 		 * Validate.
@@ -70,6 +72,9 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 			}
 			if (concurrency < 1) {
 				throw invalid("discordoo.sharding.spawn.concurrency", concurrency, "must be at least 1");
+			}
+			if (spares < 0) {
+				throw invalid("discordoo.sharding.spawn.spares", spares, "must not be negative");
 			}
 		}
 

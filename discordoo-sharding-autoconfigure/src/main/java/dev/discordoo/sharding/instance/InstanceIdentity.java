@@ -13,8 +13,11 @@ import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
  * @param index the instance index
  * @param token the per-spawn secret
  * @param worker whether this is an in-JVM worker rather than a child process
+ * @param spare whether it was started ahead of need, to take over an instance when one is
+ * lost: it waits for HELLO without the spawn timeout and takes its index from the HELLO
  */
-public record InstanceIdentity(String managerId, String instanceId, int index, String token, boolean worker) {
+public record InstanceIdentity(String managerId, String instanceId, int index, String token, boolean worker,
+		boolean spare) {
 
 	/**
 	 * Read the identity from an environment that has {@link InstanceEnvironment#INSTANCE_ID}.
@@ -46,7 +49,8 @@ public record InstanceIdentity(String managerId, String instanceId, int index, S
 			throw new IllegalStateException(InstanceEnvironment.TOKEN + " is too short to be a per-spawn secret");
 		}
 		boolean worker = Boolean.parseBoolean(environment.getProperty(InstanceEnvironment.WORKER, "false"));
-		return new InstanceIdentity(managerId, instanceId, parsedIndex, token, worker);
+		boolean spare = Boolean.parseBoolean(environment.getProperty(InstanceEnvironment.SPARE, "false"));
+		return new InstanceIdentity(managerId, instanceId, parsedIndex, token, worker, spare);
 	}
 
 	/**
@@ -60,7 +64,7 @@ public record InstanceIdentity(String managerId, String instanceId, int index, S
 	@Override
 	public String toString() {
 		return "InstanceIdentity[managerId=" + this.managerId + ", instanceId=" + this.instanceId + ", index="
-				+ this.index + ", worker=" + this.worker + "]";
+				+ this.index + ", worker=" + this.worker + ", spare=" + this.spare + "]";
 	}
 
 	private static String require(Environment environment, String name) {

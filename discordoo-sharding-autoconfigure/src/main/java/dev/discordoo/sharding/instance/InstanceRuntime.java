@@ -153,12 +153,15 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 				this.settings, this.resources, this.codec, this);
 		int listening = created.start();
 		this.server = created;
-		this.managerDeadline = this.resources.timer().schedule(() -> {
-			if (this.phase.get() == Phase.LISTENING) {
-				selfDestruct("no manager HELLO within " + this.settings.spawnTimeout().toMillis() + " ms",
-						EXIT_MANAGER_LOST);
-			}
-		}, this.settings.spawnTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		if (!this.identity.spare()) {
+			// a spare waits as long as its manager lives; anything else must be claimed in time
+			this.managerDeadline = this.resources.timer().schedule(() -> {
+				if (this.phase.get() == Phase.LISTENING) {
+					selfDestruct("no manager HELLO within " + this.settings.spawnTimeout().toMillis() + " ms",
+							EXIT_MANAGER_LOST);
+				}
+			}, this.settings.spawnTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		}
 		if (!this.identity.worker()) {
 			ignoreInterrupts();
 			// a manager that died before or without closing the link (kill -9 while we start up)
@@ -239,7 +242,8 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 		if (deadline != null) {
 			deadline.cancel(false);
 		}
-		ShardAssignment given = new ShardAssignment(this.identity.index(), this.identity.instanceId(), hello.shards(),
+		// the manager's HELLO names the index: a spare learns which instance it now is
+		ShardAssignment given = new ShardAssignment(hello.instance(), this.identity.instanceId(), hello.shards(),
 				hello.totalShards());
 		this.assignment = given;
 		// asked once, ahead of need: routing to a shard, a guild or "every other instance" needs it

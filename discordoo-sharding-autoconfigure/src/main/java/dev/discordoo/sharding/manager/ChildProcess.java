@@ -60,8 +60,11 @@ public final class ChildProcess {
 
 	private final AtomicBoolean destroying = new AtomicBoolean();
 
+	private volatile String label;
+
 	private ChildProcess(int instanceIndex, Process process, @Nullable OutputListener outputListener) {
 		this.instanceIndex = instanceIndex;
+		this.label = "instance " + instanceIndex;
 		this.process = process;
 		this.outputListener = outputListener;
 		this.exit = process.onExit().thenApply(Process::exitValue);
@@ -211,11 +214,11 @@ public final class ChildProcess {
 	private void forward(Output output, String line) {
 		if (output == Output.STDERR) {
 			if (logger.isWarnEnabled()) {
-				logger.warn("[instance " + this.instanceIndex + "] " + line);
+				logger.warn("[" + this.label + "] " + line);
 			}
 		}
 		else if (logger.isInfoEnabled()) {
-			logger.info("[instance " + this.instanceIndex + "] " + line);
+			logger.info("[" + this.label + "] " + line);
 		}
 		if (this.outputListener != null) {
 			try {
@@ -234,6 +237,15 @@ public final class ChildProcess {
 	 */
 	public int getInstanceIndex() {
 		return this.instanceIndex;
+	}
+
+	/**
+	 * Set what the child's forwarded output lines are prefixed with, such as {@code spare 0}
+	 * or {@code instance 2}: a spare that takes over an instance is relabelled.
+	 * @param label the prefix, without brackets
+	 */
+	public void setLabel(String label) {
+		this.label = label;
 	}
 
 	/**

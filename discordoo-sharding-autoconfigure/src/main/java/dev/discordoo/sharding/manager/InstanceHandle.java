@@ -103,7 +103,9 @@ final class InstanceHandle {
 		if (this.ready.isDone()) {
 			this.ready = new CompletableFuture<>();
 		}
-		Attempt next = new Attempt(DiscordooSnowflake.generate(this.plan.index(), this.manager.pid()), newToken());
+		SparePool.Spare spare = this.manager.takeSpare();
+		Attempt next = (spare != null) ? new Attempt(spare.instanceId(), spare.token(), spare)
+				: new Attempt(DiscordooSnowflake.generate(this.plan.index(), this.manager.pid()), newToken(), null);
 		this.attempt = next;
 		this.manager.spawner().execute(() -> launch(next));
 	}
@@ -199,15 +201,18 @@ final class InstanceHandle {
 	}
 
 	private void launch(Attempt current) {
-		try {
-			this.manager.acquireSpawnSlot();
+		if (current.spare == null) {
+			// a spare is already started: only a fresh start takes a spawn slot
+			try {
+				this.manager.acquireSpawnSlot();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				current.launchedFuture.complete(null);
+				return;
+			}
+			current.holdsSpawnSlot = true;
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			current.launchedFuture.complete(null);
-			return;
-		}
-		current.holdsSpawnSlot = true;
 		synchronized (this) {
 			if (this.attempt != current || current.cancelled) {
 				releaseSpawnSlot(current);
@@ -220,14 +225,23 @@ final class InstanceHandle {
 					timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		LaunchedInstance launched;
-		try {
-			launched = this.manager.launcher()
-				.launch(new InstanceSpawn(this.plan.index(), this.manager.managerId(), current.instanceId, current.token));
+		if (current.spare != null) {
+			launched = current.spare.launched();
+			launched.assignedTo(this.plan.index());
+			logger.info("Sharding instance " + this.plan.index() + " takes over spare " + current.spare.number()
+					+ " (pid " + launched.pid() + ")");
 		}
-		catch (Exception ex) {
-			current.launchedFuture.complete(null);
-			failed(current, "could not be launched: " + ex);
-			return;
+		else {
+			try {
+				launched = this.manager.launcher()
+					.launch(new InstanceSpawn(this.plan.index(), this.manager.managerId(), current.instanceId,
+							current.token));
+			}
+			catch (Exception ex) {
+				current.launchedFuture.complete(null);
+				failed(current, "could not be launched: " + ex);
+				return;
+			}
 		}
 		current.launched = launched;
 		current.launchedFuture.complete(launched);
@@ -406,7 +420,8 @@ final class InstanceHandle {
 		}
 	}
 
-	private static String newToken() {
+	/** A fresh per-spawn secret of 256 bits. */
+	static String newToken() {
 		byte[] secret = new byte[32];
 		random.nextBytes(secret);
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -441,9 +456,12 @@ final class InstanceHandle {
 
 		volatile ScheduledFuture<?> deadline;
 
-		Attempt(String instanceId, String token) {
+		final SparePool.Spare spare;
+
+		Attempt(String instanceId, String token, SparePool.Spare spare) {
 			this.instanceId = instanceId;
 			this.token = token;
+			this.spare = spare;
 		}
 
 		void cancelDeadline() {

@@ -12,8 +12,21 @@ import dev.discordoo.sharding.protocol.InstanceEnvironment;
  * @param managerId the manager's snowflake
  * @param instanceId the snowflake of this attempt
  * @param token the secret of this attempt
+ * @param spare whether it starts as a spare: it waits for a manager without a deadline, and
+ * learns its index from HELLO
  */
-public record InstanceSpawn(int index, String managerId, String instanceId, String token) {
+public record InstanceSpawn(int index, String managerId, String instanceId, String token, boolean spare) {
+
+	/**
+	 * An instance spawned for a given index.
+	 * @param index the instance index
+	 * @param managerId the manager's snowflake
+	 * @param instanceId the snowflake of this attempt
+	 * @param token the secret of this attempt
+	 */
+	public InstanceSpawn(int index, String managerId, String instanceId, String token) {
+		this(index, managerId, instanceId, token, false);
+	}
 
 	/**
 	 * Return the protocol's environment variables for this attempt.
@@ -25,13 +38,16 @@ public record InstanceSpawn(int index, String managerId, String instanceId, Stri
 		environment.put(InstanceEnvironment.INSTANCE_ID, this.instanceId);
 		environment.put(InstanceEnvironment.INSTANCE_INDEX, Integer.toString(this.index));
 		environment.put(InstanceEnvironment.TOKEN, this.token);
+		if (this.spare) {
+			environment.put(InstanceEnvironment.SPARE, "true");
+		}
 		return environment;
 	}
 
 	@Override
 	public String toString() {
 		return "InstanceSpawn[index=" + this.index + ", managerId=" + this.managerId + ", instanceId=" + this.instanceId
-				+ "]";
+				+ ", spare=" + this.spare + "]";
 	}
 
 }

@@ -37,4 +37,11 @@ public interface LaunchedInstance {
 	 */
 	void destroyForcibly();
 
+	/**
+	 * A spare took over an instance: label what it says in the log accordingly.
+	 * @param index the instance index it now runs
+	 */
+	default void assignedTo(int index) {
+	}
+
 }

@@ -81,6 +81,8 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	private final RequestFanOut fanOut = new RequestFanOut();
 
+	private SparePool spares;
+
 	private final FanOutResults results;
 
 	private final Semaphore spawnSlots;
@@ -193,6 +195,9 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		catch (ExecutionException ex) {
 			logger.error("Stopping sharding instances failed", ex.getCause());
 		}
+		if (this.spares != null) {
+			this.spares.destroyAll();
+		}
 		this.spawner.shutdownNow();
 		this.events.shutdown();
 		this.stopped.countDown();
@@ -207,6 +212,27 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	@Override
 	public boolean isAutoStartup() {
 		return this.autoStartup;
+	}
+
+	/**
+	 * Keep instances started ahead of need, so that a lost instance is replaced by one that
+	 * already runs instead of waiting for a new JVM (or worker context) to start. The pool is
+	 * filled once every instance is first READY, and refilled after each take-over.
+	 * @param count how many spares to keep; 0 for none (the default)
+	 */
+	public void setSpares(int count) {
+		if (count < 0) {
+			throw new IllegalArgumentException("spares must not be negative, was " + count);
+		}
+		this.spares = (count > 0) ? new SparePool(this, count) : null;
+	}
+
+	/**
+	 * Return the process ids of the spares waiting now (the manager's own pid for workers).
+	 * @return the pids, empty without spares
+	 */
+	public List<Long> sparePids() {
+		return (this.spares != null) ? this.spares.pids() : List.of();
 	}
 
 	/**
@@ -398,9 +424,20 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		return (index >= 0 && index < this.handles.size()) ? this.handles.get(index).link() : null;
 	}
 
+	SparePool.Spare takeSpare() {
+		return (this.spares != null) ? this.spares.take() : null;
+	}
+
+	int instanceCount() {
+		return this.handles.size();
+	}
+
 	void onInstanceReady() {
 		List<InstanceInfo> all = instances();
 		if (all.stream().allMatch((info) -> info.state() == InstanceState.READY)) {
+			if (this.spares != null) {
+				this.spares.fill();
+			}
 			logger.info("All " + all.size() + " sharding instances are READY");
 			publish(new AllShardsReadyEvent(this, all));
 		}

@@ -35,6 +35,9 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
 		// the protocol's variables win over anything a user configured under the same names
 		variables.putAll(spawn.environment());
 		ChildProcess child = ChildProcess.start(spawn.index(), this.command.toCommandLine(), variables);
+		if (spawn.spare()) {
+			child.setLabel("spare " + spawn.index());
+		}
 		return new LaunchedProcess(child, spawn, this.host);
 	}
 
@@ -74,6 +77,11 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
 		@Override
 		public void destroyForcibly() {
 			this.child.destroyForcibly();
+		}
+
+		@Override
+		public void assignedTo(int index) {
+			this.child.setLabel("instance " + index);
 		}
 
 	}

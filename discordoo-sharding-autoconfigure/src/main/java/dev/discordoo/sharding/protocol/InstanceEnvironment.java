@@ -24,6 +24,13 @@ public final class InstanceEnvironment {
 	 */
 	public static final String WORKER = "DISCORDOO_SHARDING_WORKER";
 
+	/**
+	 * Not part of the wire protocol: set (to {@code true}) for a spare, started ahead of need.
+	 * A spare waits for its manager's HELLO without the spawn timeout (it still dies with its
+	 * manager) and takes its instance index from that HELLO.
+	 */
+	public static final String SPARE = "DISCORDOO_SHARDING_SPARE";
+
 	/** The line an instance prints on stdout once it listens: {@code READY_LINE_PREFIX port=<port> id=<id>}. */
 	public static final String READY_LINE_PREFIX = "DISCORDOO-IPC-READY";
 

@@ -61,7 +61,7 @@ public final class InProcessInstances implements AutoCloseable {
 		return (spawn) -> {
 			CompletableFuture<String> exit = new CompletableFuture<>();
 			InstanceRuntime runtime = runtime(new InstanceIdentity(spawn.managerId(), spawn.instanceId(), spawn.index(),
-					spawn.token(), true), exit);
+					spawn.token(), true, spawn.spare()), exit);
 			return new LaunchedRuntime(runtime, exit);
 		};
 	}
@@ -75,7 +75,7 @@ public final class InProcessInstances implements AutoCloseable {
 		String managerId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, MANAGER_PID);
 		String instanceId = DiscordooSnowflake.generate(index, MANAGER_PID);
 		return runtime(new InstanceIdentity(managerId, instanceId, index, "test-token-0123456789abcdef0123456789",
-				true), new CompletableFuture<>());
+				true, false), new CompletableFuture<>());
 	}
 
 	/**
