@@ -237,15 +237,43 @@ final class ManagerScenarios {
 				}
 			}
 		}
+		List<Double> spareReady = new ArrayList<>();
+		try (ManagerRun run = new ManagerRun("processes", 4, Map.of("discordoo.sharding.spawn.spares", "1"))) {
+			run.awaitAllReady(READY_TIMEOUT);
+			for (int r = -1; r < runs; r++) {
+				awaitSpare(run);
+				int index = Math.floorMod(r, 4);
+				long pid = run.manager.instance(index).pid();
+				long start = System.nanoTime();
+				ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+				ManagerRun.Transition ready = run.await(start, READY_TIMEOUT,
+						(t) -> t.index() == index && t.state() == InstanceState.READY && t.pid() != pid);
+				if (r >= 0) {
+					spareReady.add((double) (ready.nanos() - start));
+				}
+			}
+		}
 		String restart = "restart.initial-backoff=1ms; " + ManagerRun.describeSettings("processes");
 		this.results.add("failover", "kill -9 → LOST", Stats.Summary.of(killDetected), Results::millis, "", restart);
 		this.results.add("failover", "kill -9 → replaced and READY", Stats.Summary.of(killReady), Results::millis,
 				"≤ 300 ms", "includes a new child JVM's start-up");
+		this.results.add("failover", "kill -9 → READY on a spare", Stats.Summary.of(spareReady), Results::millis,
+				"≤ 300 ms", "spawn.spares=1: a child started ahead of need takes over");
 		this.results.add("failover", "SIGSTOP → LOST (heartbeat timeout)", Stats.Summary.of(stopDetected),
 				Results::millis, "", "heartbeat.interval=" + ManagerRun.HEARTBEAT_INTERVAL + " × tolerance="
 						+ ManagerRun.HEARTBEAT_TOLERANCE + " = " + heartbeatWindowMillis() + " ms; checked every interval/2");
 		this.results.add("failover", "SIGSTOP → replaced and READY", Stats.Summary.of(stopReady), Results::millis, "",
 				"");
+	}
+
+	private static void awaitSpare(ManagerRun run) throws InterruptedException {
+		long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+		while (run.manager.sparePids().isEmpty()) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("no spare started within " + READY_TIMEOUT);
+			}
+			Thread.sleep(20);
+		}
 	}
 
 	private static long heartbeatWindowMillis() {

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 import dev.discordoo.sharding.InstanceResult;
@@ -23,18 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CrossInstanceProcessesTests {
 
-	private ManagerTestSupport support;
+	@RegisterExtension
+	final ManagerExtension managers = new ManagerExtension();
 
-	@AfterEach
-	void close() {
-		if (this.support != null) {
-			this.support.close();
-		}
-	}
+	private ManagerTestSupport support;
 
 	@Test
 	void fanOutRelayAndAKilledTarget() throws Exception {
-		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.shards", "4",
+		this.support = this.managers.start(Map.of("discordoo.sharding.shards", "4",
 				// a long backoff keeps the killed instance down while the test asks it
 				"discordoo.sharding.restart.initial-backoff", "60s", "discordoo.sharding.restart.max-backoff", "60s"));
 		this.support.awaitAllReady(Duration.ofSeconds(90));

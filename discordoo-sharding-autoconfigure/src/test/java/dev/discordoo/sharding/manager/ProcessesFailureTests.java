@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,15 +36,15 @@ import static org.awaitility.Awaitility.await;
  */
 class ProcessesFailureTests {
 
+	@RegisterExtension
+	final ManagerExtension managers = new ManagerExtension();
+
 	private ManagerTestSupport support;
 
 	private Process separateManager;
 
 	@AfterEach
 	void close() {
-		if (this.support != null) {
-			this.support.close();
-		}
 		if (this.separateManager != null) {
 			List<ProcessHandle> tree = new ArrayList<>(this.separateManager.descendants().toList());
 			this.separateManager.destroyForcibly();
@@ -54,7 +55,7 @@ class ProcessesFailureTests {
 	@Test
 	void crashLoopBacksOffThenFailsAndAManualRestartBringsItBack(@TempDir Path dir) throws Exception {
 		Path failFile = Files.createFile(dir.resolve("fail"));
-		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.shards", "1",
+		this.support = this.managers.start(Map.of("discordoo.sharding.shards", "1",
 				"discordoo.sharding.restart.max-restarts", "2", "discordoo.sharding.restart.initial-backoff", "200ms",
 				"discordoo.sharding.restart.multiplier", "3",
 				"discordoo.sharding.instance.properties.testbot.fail-file", failFile.toString()));
@@ -79,7 +80,7 @@ class ProcessesFailureTests {
 	@Test
 	void anInstanceThatNeverIdentifiesIsDestroyedAfterTheSpawnTimeout() {
 		long start = System.nanoTime();
-		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.shards", "1",
+		this.support = this.managers.start(Map.of("discordoo.sharding.shards", "1",
 				"discordoo.sharding.processes.main-class", SilentInstanceMain.class.getName(),
 				"discordoo.sharding.spawn.timeout", "3s", "discordoo.sharding.spawn.hello-interval", "200ms",
 				"discordoo.sharding.restart.max-restarts", "1"));
@@ -100,7 +101,7 @@ class ProcessesFailureTests {
 
 	@Test
 	void stoppingDestroysForciblyWhatDoesNotStopWithinTheShutdownTimeout() {
-		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.shards", "2",
+		this.support = this.managers.start(Map.of("discordoo.sharding.shards", "2",
 				"discordoo.sharding.shutdown.timeout", "2s",
 				"discordoo.sharding.instance.properties.testbot.hang-on-destroy", "true"));
 		this.support.awaitAllReady(Duration.ofSeconds(90));

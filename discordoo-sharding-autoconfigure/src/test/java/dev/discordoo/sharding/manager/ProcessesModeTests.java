@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
@@ -22,19 +22,15 @@ import static org.awaitility.Awaitility.await;
  */
 class ProcessesModeTests {
 
-	private ManagerTestSupport support;
+	@RegisterExtension
+	final ManagerExtension managers = new ManagerExtension();
 
-	@AfterEach
-	void close() {
-		if (this.support != null) {
-			this.support.close();
-		}
-	}
+	private ManagerTestSupport support;
 
 	@Test
 	void fourInstancesOfTwoShardsStartAndSurviveKillAndStop() throws Exception {
 		long start = System.nanoTime();
-		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.mode", "processes",
+		this.support = this.managers.start(Map.of("discordoo.sharding.mode", "processes",
 				"discordoo.sharding.shards", "8", "discordoo.sharding.shards-per-instance", "2"));
 		this.support.awaitAllReady(Duration.ofSeconds(90));
 		System.out.printf("processes mode: 4 instances READY %d ms after the manager started%n",

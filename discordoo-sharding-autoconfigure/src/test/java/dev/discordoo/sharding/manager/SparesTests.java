@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceResult;
@@ -24,18 +24,14 @@ import static org.awaitility.Awaitility.await;
  */
 class SparesTests {
 
-	private ManagerTestSupport support;
+	@RegisterExtension
+	final ManagerExtension managers = new ManagerExtension();
 
-	@AfterEach
-	void close() {
-		if (this.support != null) {
-			this.support.close();
-		}
-	}
+	private ManagerTestSupport support;
 
 	@Test
 	void aSpareTakesOverAKilledInstanceAndIsReplaced() throws Exception {
-		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.shards", "2",
+		this.support = this.managers.start(Map.of("discordoo.sharding.shards", "2",
 				"discordoo.sharding.spawn.spares", "1", "discordoo.sharding.restart.initial-backoff", "1ms"));
 		this.support.awaitAllReady(Duration.ofSeconds(90));
 		await().atMost(Duration.ofSeconds(60)).until(() -> this.support.manager.sparePids().size() == 1);

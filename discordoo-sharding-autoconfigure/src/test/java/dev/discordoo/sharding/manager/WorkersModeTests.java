@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -31,19 +31,15 @@ import static org.awaitility.Awaitility.await;
  */
 class WorkersModeTests {
 
-	private ManagerTestSupport support;
+	@RegisterExtension
+	final ManagerExtension managers = new ManagerExtension();
 
-	@AfterEach
-	void close() {
-		if (this.support != null) {
-			this.support.close();
-		}
-	}
+	private ManagerTestSupport support;
 
 	@Test
 	void fourWorkersOfTwoShardsStartSurviveACrashAndStop() {
 		long start = System.nanoTime();
-		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.mode", "workers",
+		this.support = this.managers.start(Map.of("discordoo.sharding.mode", "workers",
 				"discordoo.sharding.shards", "8", "discordoo.sharding.shards-per-instance", "2"));
 		this.support.awaitAllReady(Duration.ofSeconds(60));
 		System.out.printf("workers mode: 4 instances READY %d ms after the manager started%n",
@@ -97,7 +93,7 @@ class WorkersModeTests {
 	@Test
 	void aWorkerThatKeepsFailingToStartEndsFailedUntilRestartedByHand(@TempDir Path dir) throws Exception {
 		Path failFile = Files.createFile(dir.resolve("fail"));
-		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.mode", "workers",
+		this.support = this.managers.start(Map.of("discordoo.sharding.mode", "workers",
 				"discordoo.sharding.shards", "1", "discordoo.sharding.restart.max-restarts", "2",
 				"discordoo.sharding.restart.initial-backoff", "100ms",
 				"discordoo.sharding.instance.properties.testbot.fail-file", failFile.toString()));
@@ -112,7 +108,7 @@ class WorkersModeTests {
 
 	@Test
 	void restartAllIsRollingOneInstanceAtATime() throws Exception {
-		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.mode", "workers",
+		this.support = this.managers.start(Map.of("discordoo.sharding.mode", "workers",
 				"discordoo.sharding.shards", "3"));
 		this.support.awaitAllReady(Duration.ofSeconds(60));
 		List<String> before = this.support.manager.instances().stream().map(InstanceInfo::id).toList();

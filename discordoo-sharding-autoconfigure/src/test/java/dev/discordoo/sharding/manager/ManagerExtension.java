@@ -1,0 +1,32 @@
+package dev.discordoo.sharding.manager;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Starts a test's manager and closes it after the test, pass or fail, with every instance
+ * it started.
+ */
+final class ManagerExtension implements AfterEachCallback {
+
+	private ManagerTestSupport support;
+
+	/**
+	 * Start a manager of the test bot with these properties over the test defaults.
+	 */
+	ManagerTestSupport start(Map<String, Object> properties) {
+		this.support = new ManagerTestSupport(properties);
+		return this.support;
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		if (this.support != null) {
+			this.support.close();
+			this.support = null;
+		}
+	}
+
+}
