@@ -252,7 +252,9 @@ public final class IpcLink {
 			this.pending.remove(eventId);
 			timer.cancel(false);
 		});
-		JsonNode payloadNode = this.connection.codec().mapper().valueToTree(payload);
+		// a fan-out sends one tree to every target: convert only what is not a tree yet
+		JsonNode payloadNode = (payload instanceof JsonNode node) ? node
+				: this.connection.codec().mapper().valueToTree(payload);
 		try {
 			this.connection.send(OpCode.REQUEST, null,
 					new Payloads.Request(eventId, name, payloadNode, targets, targetTimeout.toMillis()),

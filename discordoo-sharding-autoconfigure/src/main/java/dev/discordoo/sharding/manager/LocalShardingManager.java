@@ -310,7 +310,8 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
 			Class<T> type, Duration timeout) {
 		List<Integer> indices = resolve(targets, -1);
-		return fanOut(name, this.codec.mapper().valueToTree(payload), indices, timeout, null)
+		JsonNode tree = (payload instanceof JsonNode node) ? node : this.codec.mapper().valueToTree(payload);
+		return fanOut(name, tree, indices, timeout, null)
 			.thenApply((answers) -> this.results.bind(answers, type));
 	}
 
