@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -102,6 +103,22 @@ final class ManagerTestSupport implements AutoCloseable {
 
 	void awaitInstance(int index, Duration timeout, Predicate<InstanceInfo> condition) {
 		await().atMost(timeout).until(() -> condition.test(this.manager.instance(index)));
+	}
+
+	/** The ASSIGNED events the instances sent, the latest per instance index. */
+	Map<Integer, RecordingMessageHandler.Received> assigned() {
+		return this.messages.received.stream()
+			.filter((received) -> received.event().equals(TestBotApplication.ASSIGNED))
+			.collect(Collectors.toMap((received) -> received.sender().instanceIndex(), (received) -> received,
+					(first, second) -> second));
+	}
+
+	/** The states one instance went through, as published, since the last clear. */
+	List<InstanceState> transitionsOf(int index) {
+		return this.transitions.stream()
+			.filter((event) -> event.getInstance().index() == index)
+			.map(InstanceStateChangedEvent::getState)
+			.toList();
 	}
 
 	List<Long> childPids() {

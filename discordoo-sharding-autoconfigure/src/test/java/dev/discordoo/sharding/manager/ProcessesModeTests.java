@@ -3,7 +3,6 @@ package dev.discordoo.sharding.manager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,7 +11,6 @@ import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.InstanceStateChangedEvent;
 import dev.discordoo.sharding.testbot.RecordingMessageHandler;
-import dev.discordoo.sharding.testbot.TestBotApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,8 +34,8 @@ class ProcessesModeTests {
 		System.out.printf("processes mode: 4 instances READY %d ms after the manager started%n",
 				Duration.ofNanos(System.nanoTime() - start).toMillis());
 		assertThat(this.support.allReady).isNotEmpty();
-		await().atMost(Duration.ofSeconds(10)).until(() -> assigned().size() == 4);
-		Map<Integer, RecordingMessageHandler.Received> byIndex = assigned();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.support.assigned().size() == 4);
+		Map<Integer, RecordingMessageHandler.Received> byIndex = this.support.assigned();
 		for (int index = 0; index < 4; index++) {
 			RecordingMessageHandler.Received received = byIndex.get(index);
 			assertThat(received.sender().instanceIndex()).isEqualTo(index);
@@ -59,14 +57,14 @@ class ProcessesModeTests {
 		System.out.printf("processes mode: kill -9 -> READY again in %d ms%n",
 				Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
 		assertThat(ManagerTestSupport.isAlive(victim)).isFalse();
-		assertThat(transitionsOf(1)).containsSubsequence(InstanceState.LOST, InstanceState.RESTARTING,
+		assertThat(this.support.transitionsOf(1)).containsSubsequence(InstanceState.LOST, InstanceState.RESTARTING,
 				InstanceState.SPAWNING, InstanceState.CONNECTING, InstanceState.IDENTIFIED, InstanceState.READY);
 		assertThat(this.support.manager.instance(1).restarts()).isEqualTo(1);
 		assertThat(this.support.manager.instance(1).lastFailure()).isNotBlank();
 		// the others were never touched
 		for (int index : new int[] { 0, 2, 3 }) {
 			assertThat(this.support.manager.instance(index).pid()).isEqualTo(pids.get(index));
-			assertThat(transitionsOf(index)).isEmpty();
+			assertThat(this.support.transitionsOf(index)).isEmpty();
 		}
 
 		// SIGSTOP another: its heartbeats stop, the manager notices within interval x tolerance
@@ -74,7 +72,7 @@ class ProcessesModeTests {
 		this.support.transitions.clear();
 		long stoppedAt = System.nanoTime();
 		ManagerTestSupport.signal("STOP", frozen);
-		await().atMost(Duration.ofSeconds(10)).until(() -> transitionsOf(2).contains(InstanceState.LOST));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.support.transitionsOf(2).contains(InstanceState.LOST));
 		long detectedMillis = Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis();
 		System.out.printf("processes mode: SIGSTOP detected in %d ms (interval 500 ms x tolerance 3)%n",
 				detectedMillis);
@@ -91,20 +89,6 @@ class ProcessesModeTests {
 		this.support.context.close();
 		assertThat(this.support.manager.instances()).allMatch((info) -> info.state() == InstanceState.STOPPED);
 		await().atMost(Duration.ofSeconds(10)).until(() -> running.stream().noneMatch(ManagerTestSupport::isAlive));
-	}
-
-	private Map<Integer, RecordingMessageHandler.Received> assigned() {
-		return this.support.messages.received.stream()
-			.filter((received) -> received.event().equals(TestBotApplication.ASSIGNED))
-			.collect(Collectors.toMap((received) -> received.sender().instanceIndex(), (received) -> received,
-					(first, second) -> second));
-	}
-
-	private List<InstanceState> transitionsOf(int index) {
-		return this.support.transitions.stream()
-			.filter((event) -> event.getInstance().index() == index)
-			.map(InstanceStateChangedEvent::getState)
-			.toList();
 	}
 
 }

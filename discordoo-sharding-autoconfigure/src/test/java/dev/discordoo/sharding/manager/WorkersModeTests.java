@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,9 +16,7 @@ import org.springframework.boot.availability.ReadinessState;
 
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
-import dev.discordoo.sharding.InstanceStateChangedEvent;
 import dev.discordoo.sharding.testbot.RecordingMessageHandler;
-import dev.discordoo.sharding.testbot.TestBotApplication;
 import dev.discordoo.sharding.testbot.TestBotHandlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,8 +41,8 @@ class WorkersModeTests {
 		this.support.awaitAllReady(Duration.ofSeconds(60));
 		System.out.printf("workers mode: 4 instances READY %d ms after the manager started%n",
 				Duration.ofNanos(System.nanoTime() - start).toMillis());
-		await().atMost(Duration.ofSeconds(10)).until(() -> assigned().size() == 4);
-		Map<Integer, RecordingMessageHandler.Received> byIndex = assigned();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.support.assigned().size() == 4);
+		Map<Integer, RecordingMessageHandler.Received> byIndex = this.support.assigned();
 		long self = ProcessHandle.current().pid();
 		for (int index = 0; index < 4; index++) {
 			RecordingMessageHandler.Received received = byIndex.get(index);
@@ -67,16 +64,16 @@ class WorkersModeTests {
 		this.support.transitions.clear();
 		long crashedAt = System.nanoTime();
 		this.support.manager.send(1, TestBotHandlers.CRASH, null);
-		await().atMost(Duration.ofSeconds(10)).until(() -> transitionsOf(1).contains(InstanceState.LOST));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.support.transitionsOf(1).contains(InstanceState.LOST));
 		this.support.awaitInstance(1, Duration.ofSeconds(30), (info) -> info.state() == InstanceState.READY);
 		System.out.printf("workers mode: crash -> READY again in %d ms%n",
 				Duration.ofNanos(System.nanoTime() - crashedAt).toMillis());
 		assertThat(this.support.manager.instance(1).id()).isNotEqualTo(ids.get(1));
-		assertThat(transitionsOf(1)).containsSubsequence(InstanceState.LOST, InstanceState.RESTARTING,
+		assertThat(this.support.transitionsOf(1)).containsSubsequence(InstanceState.LOST, InstanceState.RESTARTING,
 				InstanceState.SPAWNING, InstanceState.READY);
 		for (int index : new int[] { 0, 2, 3 }) {
 			assertThat(this.support.manager.instance(index).id()).isEqualTo(ids.get(index));
-			assertThat(transitionsOf(index)).isEmpty();
+			assertThat(this.support.transitionsOf(index)).isEmpty();
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> instanceTimers() == 4);
 		// not ready while an instance was lost, ready again once it is back
@@ -139,20 +136,6 @@ class WorkersModeTests {
 			.stream()
 			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("discordoo-instance-ipc-timer"))
 			.count();
-	}
-
-	private Map<Integer, RecordingMessageHandler.Received> assigned() {
-		return this.support.messages.received.stream()
-			.filter((received) -> received.event().equals(TestBotApplication.ASSIGNED))
-			.collect(Collectors.toMap((received) -> received.sender().instanceIndex(), (received) -> received,
-					(first, second) -> second));
-	}
-
-	private List<InstanceState> transitionsOf(int index) {
-		return this.support.transitions.stream()
-			.filter((event) -> event.getInstance().index() == index)
-			.map(InstanceStateChangedEvent::getState)
-			.toList();
 	}
 
 }
