@@ -43,10 +43,11 @@ public class ShardingInstanceHealthIndicator extends AbstractHealthIndicator {
 		else {
 			builder.down();
 		}
-		builder.withDetail("index", identity.index());
+		ShardAssignment assignment = this.runtime.assignment();
+		// the index the manager gave: a spare's own number means nothing once it took over
+		builder.withDetail("index", (assignment != null) ? assignment.instanceIndex() : identity.index());
 		builder.withDetail("instanceId", identity.instanceId());
 		builder.withDetail("managerId", identity.managerId());
-		ShardAssignment assignment = this.runtime.assignment();
 		if (assignment != null) {
 			builder.withDetail("shards", assignment.shards());
 		}
