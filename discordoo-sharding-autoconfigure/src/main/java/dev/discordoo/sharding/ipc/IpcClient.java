@@ -32,7 +32,14 @@ public final class IpcClient implements AutoCloseable {
 
 	private enum HandshakeState {
 
-		CONNECTING, HELLO_SENT, LINKED, FAILED
+		/** Sending HELLO (connecting first when there is no connection) until answered. */
+		HANDSHAKING,
+
+		/** IDENTIFY arrived: the link is up. */
+		LINKED,
+
+		/** Refused, timed out or closed: nothing more will happen. */
+		FAILED
 
 	}
 
@@ -48,7 +55,7 @@ public final class IpcClient implements AutoCloseable {
 
 	private final CompletableFuture<IpcLink> linked = new CompletableFuture<>();
 
-	private volatile HandshakeState state = HandshakeState.CONNECTING;
+	private volatile HandshakeState state = HandshakeState.HANDSHAKING;
 
 	private TcpNetClientConnectionFactory factory;
 
@@ -156,7 +163,7 @@ public final class IpcClient implements AutoCloseable {
 	}
 
 	private void sendHello() {
-		if (this.state == HandshakeState.LINKED || this.state == HandshakeState.FAILED) {
+		if (this.state != HandshakeState.HANDSHAKING) {
 			return;
 		}
 		try {
@@ -167,7 +174,6 @@ public final class IpcClient implements AutoCloseable {
 				this.connection = current;
 			}
 			current.send(OpCode.HELLO, null, this.hello);
-			this.state = HandshakeState.HELLO_SENT;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -236,7 +242,7 @@ public final class IpcClient implements AutoCloseable {
 			return;
 		}
 		synchronized (this) {
-			if (this.state == HandshakeState.FAILED || this.link != null) {
+			if (this.state != HandshakeState.HANDSHAKING) {
 				return;
 			}
 			this.link = new IpcLink(current, IpcLink.Side.MANAGER, this.hello.id(), identify.id(), identify.pid(),
@@ -262,7 +268,7 @@ public final class IpcClient implements AutoCloseable {
 	}
 
 	private synchronized void fail(String reason) {
-		if (this.state == HandshakeState.LINKED || this.state == HandshakeState.FAILED) {
+		if (this.state != HandshakeState.HANDSHAKING) {
 			return;
 		}
 		this.state = HandshakeState.FAILED;
