@@ -72,4 +72,47 @@ public interface ShardingInstance {
 	 */
 	<T> CompletableFuture<InstanceResult<T>> requestManager(String name, Object payload, Class<T> type);
 
+	/**
+	 * Ask the manager what a Discord client needs to connect: the gateway URL, the bot's total
+	 * shard count and {@code max_concurrency}. Instances never call Discord's REST API for it.
+	 * @return the gateway information
+	 */
+	CompletableFuture<GatewayInfo> gateway();
+
+	/**
+	 * Ask the manager for leave to send one IDENTIFY for a shard of this instance. The manager
+	 * paces identifies for the whole bot (one per bucket per identify interval, buckets in
+	 * ascending shard order, the daily budget's reserve kept), so the permit may take minutes:
+	 * it is not bound by the request timeout. Report how the identify ended with
+	 * {@link #reportIdentify(int, IdentifyOutcome)}. A RESUME needs no permit.
+	 * @param shardId one of this instance's shards
+	 * @return the permit, once granted; failed with a
+	 * {@link dev.discordoo.sharding.ipc.RequestFailedException} whose code is
+	 * {@code SHARD_NOT_OWNED} or {@code PERMIT_PENDING} when the manager refuses it, or
+	 * {@code LINK_LOST} when the manager link is lost first
+	 */
+	CompletableFuture<IdentifyPermit> requestIdentify(int shardId);
+
+	/**
+	 * Like {@link #requestIdentify(int)}, blocking until the permit is granted: for clients
+	 * whose identify hook is synchronous (JDA's {@code SessionController}, a plain gateway
+	 * loop).
+	 * @param shardId one of this instance's shards
+	 * @return the permit
+	 * @throws InterruptedException if interrupted while waiting
+	 * @throws dev.discordoo.sharding.ipc.RequestFailedException if the manager refused it or
+	 * the link was lost
+	 */
+	IdentifyPermit awaitIdentify(int shardId) throws InterruptedException;
+
+	/**
+	 * Tell the manager how a permitted identify ended, which frees the shard's bucket for the
+	 * next identify. Without a report the manager frees it after
+	 * {@code discordoo.sharding.identify.permit-timeout}.
+	 * @param shardId the shard the permit was for
+	 * @param outcome how it ended
+	 * @return completes once the manager took the report
+	 */
+	CompletableFuture<Void> reportIdentify(int shardId, IdentifyOutcome outcome);
+
 }

@@ -10,16 +10,21 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
+import dev.discordoo.sharding.IdentifyOutcome;
+import dev.discordoo.sharding.IdentifyPermit;
 import dev.discordoo.sharding.ShardAssignment;
 import dev.discordoo.sharding.ShardClient;
+import dev.discordoo.sharding.ShardingInstance;
 
 /**
  * The local client of each instance: pretends to connect its Discord shards, to see a
- * number of guilds on each, and to have guilds join and leave now and then. A real bot would
- * start JDA or Discord4J here. Once its shards are connected it publishes
+ * number of guilds on each, and to have guilds join and leave now and then. Like a real
+ * client it asks the manager for an identify permit before each shard, so the log shows the
+ * starts paced by the manager. A real bot would start JDA or Discord4J here. Once its shards are connected it publishes
  * {@link ShardsConnected}.
  */
 @Component
@@ -31,6 +36,8 @@ public class SimulatedGatewayClient implements ShardClient {
 
 	private final ApplicationEventPublisher events;
 
+	private final ObjectProvider<ShardingInstance> instance;
+
 	private volatile ShardAssignment assignment;
 
 	private volatile ScheduledExecutorService gateway;
@@ -38,16 +45,23 @@ public class SimulatedGatewayClient implements ShardClient {
 	/**
 	 * Create a client.
 	 * @param events where to publish {@link ShardsConnected}
+	 * @param instance this instance's link to its manager, for identify permits
 	 */
-	public SimulatedGatewayClient(ApplicationEventPublisher events) {
+	public SimulatedGatewayClient(ApplicationEventPublisher events, ObjectProvider<ShardingInstance> instance) {
 		this.events = events;
+		this.instance = instance;
 	}
 
 	@Override
-	public void start(ShardAssignment assignment) {
+	public void start(ShardAssignment assignment) throws InterruptedException {
+		ShardingInstance sharding = this.instance.getObject();
 		for (int shard : assignment.shards()) {
+			// the manager paces identifies for the whole bot: ask before each, report after
+			IdentifyPermit permit = sharding.awaitIdentify(shard);
 			this.guildsByShard.put(shard, 900 + ThreadLocalRandom.current().nextInt(200));
-			logger.info("Shard " + shard + "/" + assignment.totalShards() + " connected (simulated)");
+			sharding.reportIdentify(shard, IdentifyOutcome.READY).join();
+			logger.info("Shard " + shard + "/" + assignment.totalShards() + " connected (simulated; identify bucket "
+					+ permit.bucket() + ", permit waited " + permit.waited().toMillis() + " ms)");
 		}
 		this.assignment = assignment;
 		// a daemon thread: the simulated gateway must never be what keeps a JVM alive

@@ -3,13 +3,19 @@ package dev.discordoo.sharding.autoconfigure;
 import java.util.Map;
 
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -17,8 +23,14 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
+import dev.discordoo.sharding.GatewayInfo;
 import dev.discordoo.sharding.ShardClient;
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.discord.DiscordRestClient;
+import dev.discordoo.sharding.discord.GatewayBot;
+import dev.discordoo.sharding.discord.GatewayBotSource;
+import dev.discordoo.sharding.identify.IdentifyBroker;
+import dev.discordoo.sharding.identify.IdentifyBudget;
 import dev.discordoo.sharding.instance.InstanceIdentity;
 import dev.discordoo.sharding.instance.InstanceMessaging;
 import dev.discordoo.sharding.instance.InstanceRuntime;
@@ -48,6 +60,8 @@ import dev.discordoo.sharding.protocol.FrameCodec;
 @EnableConfigurationProperties(ShardingProperties.class)
 public final class ShardingAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(ShardingAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	FrameCodec discordooShardingFrameCodec() {
@@ -76,6 +90,21 @@ public final class ShardingAutoConfiguration {
 			.withHandshake(properties.spawn().helloInterval(), properties.spawn().timeout(),
 					IpcSettings.defaults().handshakeTimeout())
 			.withRequestTimeout(properties.ipc().requestTimeout());
+	}
+
+	/**
+	 * Masks the bot token in {@code /actuator/env} and {@code /actuator/configprops} even
+	 * where values are shown ({@code show-values=always}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
+	static class TokenSanitizingConfiguration {
+
+		@Bean
+		SanitizingFunction discordooShardingTokenSanitizer() {
+			return SanitizingFunction.sanitizeValue().ifKeyEquals(ShardingProperties.TOKEN_PROPERTY, "DISCORD_TOKEN");
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -170,15 +199,65 @@ public final class ShardingAutoConfiguration {
 		}
 
 		@Bean
-		LocalShardingManager discordooShardingManager(ShardingProperties properties, InstanceLauncher launcher,
-				RestartPolicy restartPolicy, IpcResources resources, FrameCodec codec, ShardMessageHandler messages,
-				ApplicationEventPublisher publisher) {
-			ShardAllocation allocation = ShardAllocation.of(properties.shards(), properties.totalShards(),
-					properties.shardsPerInstance());
+		@ConditionalOnMissingBean
+		GatewayBotSource discordooShardingGatewayBotSource(ShardingProperties properties) {
+			ShardingProperties.Discord discord = properties.discord();
+			return new GatewayBotSource(discord.hasToken()
+					? new DiscordRestClient(discord.apiUrl(), discord.token(), discord.retryFor()) : null);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ShardAllocation discordooShardingAllocation(ShardingProperties properties, GatewayBotSource discord) {
+			if (!properties.autoShards()) {
+				return ShardAllocation.of(properties.shards(), properties.totalShards(), properties.shardsPerInstance());
+			}
+			Integer total = properties.totalShards();
+			if (total == null) {
+				GatewayBot bot = discord.atStart();
+				if (bot == null) {
+					throw new InvalidConfigurationPropertyValueException(ShardingProperties.TOKEN_PROPERTY, null,
+							"must be set when discordoo.sharding.shards is auto: the shard total comes from Discord's "
+									+ "GET /gateway/bot. Set the token, or set discordoo.sharding.total-shards");
+				}
+				total = bot.shards();
+			}
+			return ShardAllocation.of("0-" + (total - 1), total, properties.shardsPerInstance());
+		}
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		IdentifyBroker discordooShardingIdentifyBroker(ShardingProperties properties, GatewayBotSource discord,
+				ShardAllocation allocation) {
+			ShardingProperties.Identify identify = properties.identify();
+			GatewayBot bot = discord.atStart();
+			GatewayInfo gateway;
+			IdentifyBudget budget;
+			if (bot != null) {
+				gateway = new GatewayInfo(bot.url(), allocation.totalShards(), bot.sessionStartLimit().maxConcurrency());
+				budget = new IdentifyBudget(bot.sessionStartLimit(), identify.reserve(),
+						() -> discord.fetch().sessionStartLimit());
+			}
+			else {
+				logger.info("No Discord token (" + ShardingProperties.TOKEN_PROPERTY + "): identifies are paced by "
+						+ "discordoo.sharding.identify.* (max-concurrency " + identify.maxConcurrency() + ", interval "
+						+ identify.interval().toMillis() + " ms) and the daily budget is not tracked");
+				gateway = new GatewayInfo(properties.discord().gatewayUrl(), allocation.totalShards(),
+						identify.maxConcurrency());
+				budget = null;
+			}
+			return new IdentifyBroker(gateway, identify.interval(), identify.permitTimeout(), budget,
+					allocation::instanceOf);
+		}
+
+		@Bean
+		LocalShardingManager discordooShardingManager(ShardingProperties properties, ShardAllocation allocation,
+				InstanceLauncher launcher, RestartPolicy restartPolicy, IpcResources resources, FrameCodec codec,
+				ShardMessageHandler messages, IdentifyBroker identify, ApplicationEventPublisher publisher) {
 			ManagerSettings settings = new ManagerSettings(properties.spawn().delay(),
 					properties.spawn().concurrency(), properties.shutdown().timeout());
 			LocalShardingManager manager = new LocalShardingManager(allocation, launcher, restartPolicy,
-					ipcSettings(properties), settings, resources, codec, messages, publisher);
+					ipcSettings(properties), settings, resources, codec, messages, identify, publisher);
 			manager.setAutoStartup(properties.autoStartup());
 			manager.setSpares(properties.spawn().spares());
 			return manager;

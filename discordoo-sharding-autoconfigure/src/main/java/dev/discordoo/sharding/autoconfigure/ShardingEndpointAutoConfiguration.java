@@ -1,6 +1,7 @@
 package dev.discordoo.sharding.autoconfigure;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -9,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.discordoo.sharding.ShardingManager;
 import dev.discordoo.sharding.endpoint.ShardingEndpoint;
+import dev.discordoo.sharding.identify.IdentifyBroker;
 
 /**
  * Auto-configuration of the {@link ShardingEndpoint} of a sharding manager, when the
@@ -25,8 +27,9 @@ public final class ShardingEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(ShardingManager.class)
 	@ConditionalOnMissingBean
-	ShardingEndpoint shardingEndpoint(ShardingManager manager) {
-		return new ShardingEndpoint(manager);
+	ShardingEndpoint shardingEndpoint(ShardingManager manager, ObjectProvider<IdentifyBroker> identify) {
+		return new ShardingEndpoint(manager, identify.getIfAvailable());
 	}
+
 
 }

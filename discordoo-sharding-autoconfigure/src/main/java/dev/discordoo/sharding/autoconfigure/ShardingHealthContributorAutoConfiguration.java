@@ -2,6 +2,7 @@ package dev.discordoo.sharding.autoconfigure;
 
 import java.time.Duration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.discordoo.sharding.ShardingManager;
 import dev.discordoo.sharding.health.ShardingHealthIndicator;
 import dev.discordoo.sharding.health.ShardingInstanceHealthIndicator;
+import dev.discordoo.sharding.identify.IdentifyBroker;
 import dev.discordoo.sharding.instance.InstanceRuntime;
 
 /**
@@ -35,11 +37,12 @@ public final class ShardingHealthContributorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = { "shardingHealthIndicator", "shardingHealthContributor" })
-		ShardingHealthIndicator shardingHealthContributor(ShardingManager manager, ShardingProperties properties) {
+		ShardingHealthIndicator shardingHealthContributor(ShardingManager manager, ShardingProperties properties,
+				ObjectProvider<IdentifyBroker> identify) {
 			Duration maxHeartbeatAge = properties.heartbeat()
 				.interval()
 				.multipliedBy(properties.heartbeat().tolerance());
-			return new ShardingHealthIndicator(manager, maxHeartbeatAge);
+			return new ShardingHealthIndicator(manager, maxHeartbeatAge, identify.getIfAvailable());
 		}
 
 	}

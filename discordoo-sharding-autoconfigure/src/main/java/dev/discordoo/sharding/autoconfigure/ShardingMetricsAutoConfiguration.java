@@ -10,8 +10,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.identify.IdentifyBroker;
 import dev.discordoo.sharding.instance.InstanceRuntime;
 import dev.discordoo.sharding.ipc.IpcResources;
+import dev.discordoo.sharding.metrics.ShardingIdentifyMetrics;
 import dev.discordoo.sharding.metrics.ShardingInstanceMetrics;
 import dev.discordoo.sharding.metrics.ShardingIpcMetrics;
 import dev.discordoo.sharding.metrics.ShardingManagerMetrics;
@@ -19,7 +21,8 @@ import dev.discordoo.sharding.metrics.ShardingManagerMetrics;
 /**
  * Auto-configuration of the sharding meters, when Micrometer is present and a
  * {@link MeterRegistry} is configured: the IPC meters in either role, the manager's meters
- * beside a {@link ShardingManager}, the instance's beside an {@link InstanceRuntime}.
+ * beside a {@link ShardingManager}, the identify broker's beside an {@link IdentifyBroker},
+ * the instance's beside an {@link InstanceRuntime}.
  */
 @AutoConfiguration(after = ShardingAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -43,6 +46,18 @@ public final class ShardingMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		ShardingManagerMetrics discordooShardingManagerMetrics(ShardingManager manager) {
 			return new ShardingManagerMetrics(manager);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(IdentifyBroker.class)
+	static class IdentifyMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ShardingIdentifyMetrics discordooShardingIdentifyMetrics(IdentifyBroker broker) {
+			return new ShardingIdentifyMetrics(broker);
 		}
 
 	}

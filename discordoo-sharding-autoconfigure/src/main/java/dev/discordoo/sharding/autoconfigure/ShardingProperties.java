@@ -1,5 +1,6 @@
 package dev.discordoo.sharding.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,11 @@ import org.springframework.util.unit.DataSize;
  * starts; when off, call start() on the LocalShardingManager bean
  * @param mode How instances run: child JVMs (processes) or in-JVM workers (workers)
  * @param shards Discord shard ids this manager runs: a count (8: ids 0 to 7), a
- * list (0,2,5), a range (4-11), or lists of ranges
- * @param totalShards Total shard count of the bot; defaults to the highest shard id plus one,
- * and may be larger when several managers split one bot
+ * list (0,2,5), a range (4-11), lists of ranges, or auto for every shard of the total
+ * Discord recommends (GET /gateway/bot; needs the Discord token)
+ * @param totalShards Total shard count of the bot; defaults to the highest shard id plus one
+ * (with shards auto, to Discord's recommendation), and may be larger when several managers
+ * split one bot
  * @param shardsPerInstance How many shards each instance runs; the shard list is cut into
  * instances in order
  * @param spawn How instances are spawned
@@ -27,12 +30,29 @@ import org.springframework.util.unit.DataSize;
  * @param ipc Manager-instance link
  * @param processes Settings of child JVMs in processes mode
  * @param instance Settings every instance gets, in either mode
+ * @param discord Discord's REST API, which the manager alone calls
+ * @param identify How the identifies of every instance are paced
  */
 @ConfigurationProperties("discordoo.sharding")
 public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @DefaultValue("processes") Mode mode, @DefaultValue("1") String shards,
 		Integer totalShards, @DefaultValue("1") int shardsPerInstance, @DefaultValue Spawn spawn,
 		@DefaultValue Heartbeat heartbeat, @DefaultValue Restart restart, @DefaultValue Shutdown shutdown,
-		@DefaultValue Ipc ipc, @DefaultValue Processes processes, @DefaultValue Instance instance) {
+		@DefaultValue Ipc ipc, @DefaultValue Processes processes, @DefaultValue Instance instance,
+		@DefaultValue Discord discord, @DefaultValue Identify identify) {
+
+	/** The value of {@code shards} that takes every shard of Discord's recommended total. */
+	public static final String AUTO_SHARDS = "auto";
+
+	/** The property holding the bot token. */
+	public static final String TOKEN_PROPERTY = "discordoo.sharding.discord.token";
+
+	/**
+	 * Return whether the shards come from Discord's recommendation.
+	 * @return whether {@code shards} is {@value #AUTO_SHARDS}
+	 */
+	public boolean autoShards() {
+		return AUTO_SHARDS.equalsIgnoreCase(this.shards.trim());
+	}
 
 	/**
 	 * How sharding instances run.
@@ -191,6 +211,78 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	 */
 	public record Instance(@DefaultValue Map<String, String> properties,
 			@DefaultValue("none") String webApplicationType) {
+
+	}
+
+	/**
+	 * Discord REST settings, used by the manager only.
+	 *
+	 * @param token Bot token, typically ${DISCORD_TOKEN}; without it the manager never calls
+	 * Discord and takes identify limits from the identify properties
+	 * @param apiUrl Base URL of Discord's REST API
+	 * @param retryFor How long the manager retries an unreachable REST API at start-up before it
+	 * fails
+	 * @param gatewayUrl Gateway URL handed to instances when there is no token (with a token,
+	 * Discord's own)
+	 */
+	public record Discord(String token, @DefaultValue("https://discord.com/api/v10") URI apiUrl,
+			@DefaultValue("2m") Duration retryFor, @DefaultValue("wss://gateway.discord.gg") String gatewayUrl) {
+
+		/**
+		 * Validate.
+		 */
+		public Discord {
+			if (token != null && token.isBlank()) {
+				token = null;
+			}
+			requirePositive("discordoo.sharding.discord.retry-for", retryFor);
+		}
+
+		/**
+		 * Return whether a token is set.
+		 * @return whether the manager may call Discord
+		 */
+		public boolean hasToken() {
+			return this.token != null;
+		}
+
+		@Override
+		public String toString() {
+			// never the token: records print every component by default
+			return "Discord[token=" + (hasToken() ? "******" : "none") + ", apiUrl=" + this.apiUrl + ", retryFor="
+					+ this.retryFor + ", gatewayUrl=" + this.gatewayUrl + "]";
+		}
+
+	}
+
+	/**
+	 * Identify pacing settings.
+	 *
+	 * @param interval Least time between two identifies of one rate-limit bucket: Discord's 5 s
+	 * plus a safety margin
+	 * @param maxConcurrency How many buckets identify at once when there is no token (with a
+	 * token, Discord's max_concurrency)
+	 * @param reserve Identifies of the daily budget never spent: below it, permits are held until
+	 * the budget resets. Defaults to 10% of the daily total
+	 * @param permitTimeout How long a granted permit holds its bucket when its instance reports
+	 * no outcome
+	 */
+	public record Identify(@DefaultValue("5500ms") Duration interval, @DefaultValue("1") int maxConcurrency,
+			Integer reserve, @DefaultValue("60s") Duration permitTimeout) {
+
+		/**
+		 * Validate.
+		 */
+		public Identify {
+			requirePositive("discordoo.sharding.identify.interval", interval);
+			if (maxConcurrency < 1) {
+				throw invalid("discordoo.sharding.identify.max-concurrency", maxConcurrency, "must be at least 1");
+			}
+			if (reserve != null && reserve < 0) {
+				throw invalid("discordoo.sharding.identify.reserve", reserve, "must not be negative");
+			}
+			requirePositive("discordoo.sharding.identify.permit-timeout", permitTimeout);
+		}
 
 	}
 

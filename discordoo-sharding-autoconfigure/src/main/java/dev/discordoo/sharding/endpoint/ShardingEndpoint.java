@@ -1,6 +1,7 @@
 package dev.discordoo.sharding.endpoint;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.identify.IdentifyBroker;
 
 /**
  * {@link Endpoint @Endpoint} of a sharding manager, id {@code sharding}:
@@ -45,6 +47,8 @@ public class ShardingEndpoint {
 
 	private final ShardingManager manager;
 
+	private final @Nullable IdentifyBroker identify;
+
 	private final Object rollingRestartLock = new Object();
 
 	// guarded by rollingRestartLock
@@ -53,9 +57,11 @@ public class ShardingEndpoint {
 	/**
 	 * Create a new endpoint.
 	 * @param manager the manager
+	 * @param identify the identify broker, shown beside the instances; {@code null} for none
 	 */
-	public ShardingEndpoint(ShardingManager manager) {
+	public ShardingEndpoint(ShardingManager manager, @Nullable IdentifyBroker identify) {
 		this.manager = manager;
+		this.identify = identify;
 	}
 
 	/**
@@ -64,7 +70,8 @@ public class ShardingEndpoint {
 	 */
 	@ReadOperation
 	public InstancesDescriptor instances() {
-		return new InstancesDescriptor(this.manager.instances().stream().map(InstanceDescriptor::of).toList());
+		return new InstancesDescriptor(this.manager.instances().stream().map(InstanceDescriptor::of).toList(),
+				(this.identify != null) ? this.identify.status().details() : null);
 	}
 
 	/**
@@ -149,11 +156,13 @@ public class ShardingEndpoint {
 	}
 
 	/**
-	 * Every instance of the manager.
+	 * Every instance of the manager, and the identify broker.
 	 *
 	 * @param instances the instances, by index
+	 * @param identify the broker's limits, queue and daily budget, as in the health details
 	 */
-	public record InstancesDescriptor(List<InstanceDescriptor> instances) implements OperationResponseBody {
+	public record InstancesDescriptor(List<InstanceDescriptor> instances, @Nullable Map<String, Object> identify)
+			implements OperationResponseBody {
 
 	}
 

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -14,6 +16,8 @@ import org.springframework.boot.health.contributor.Status;
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.identify.IdentifyBroker;
+import dev.discordoo.sharding.identify.IdentifyStatus;
 
 /**
  * {@link HealthIndicator} of a sharding manager and its instances:
@@ -28,7 +32,10 @@ import dev.discordoo.sharding.ShardingManager;
  * are told apart from DOWN, while still answering 503 under Boot's default status mapping.</li>
  * </ul>
  * The details count the healthy instances and list every instance: index, id, shards,
- * state, pid, heartbeat latency, last heartbeat age, restarts and last failure.
+ * state, pid, heartbeat latency, last heartbeat age, restarts and last failure; and show the
+ * identify broker: {@code max_concurrency}, interval, permits waiting and held, and the daily
+ * budget. While the budget is at its reserve the status is {@link Status#DOWN DOWN} with the
+ * reason, whatever the instances' states: no shard can identify until the budget resets.
  */
 public class ShardingHealthIndicator extends AbstractHealthIndicator {
 
@@ -36,16 +43,22 @@ public class ShardingHealthIndicator extends AbstractHealthIndicator {
 
 	private final Duration maxHeartbeatAge;
 
+	private final @Nullable IdentifyBroker identify;
+
 	/**
 	 * Create a new indicator.
 	 * @param manager the manager whose instances to report
 	 * @param maxHeartbeatAge the oldest a READY instance's last heartbeat may be for it to
 	 * count as healthy: the heartbeat interval × tolerance
+	 * @param identify the identify broker, whose limits and budget are reported too; the
+	 * status is DOWN while it holds permits back to keep the daily budget's reserve
 	 */
-	public ShardingHealthIndicator(ShardingManager manager, Duration maxHeartbeatAge) {
+	public ShardingHealthIndicator(ShardingManager manager, Duration maxHeartbeatAge,
+			@Nullable IdentifyBroker identify) {
 		super("Sharding health check failed");
 		this.manager = manager;
 		this.maxHeartbeatAge = maxHeartbeatAge;
+		this.identify = identify;
 	}
 
 	@Override
@@ -60,6 +73,13 @@ public class ShardingHealthIndicator extends AbstractHealthIndicator {
 			details.add(describe(instance));
 		}
 		builder.withDetail("instances", details);
+		if (this.identify != null) {
+			IdentifyStatus status = this.identify.status();
+			builder.withDetail("identify", status.details());
+			if (status.holdReason() != null) {
+				builder.down().withDetail("reason", status.holdReason());
+			}
+		}
 	}
 
 	private Status statusOf(List<InstanceInfo> instances) {

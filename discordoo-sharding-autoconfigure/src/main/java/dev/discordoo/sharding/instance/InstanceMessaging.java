@@ -2,6 +2,7 @@ package dev.discordoo.sharding.instance;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 
+import dev.discordoo.sharding.GatewayInfo;
+import dev.discordoo.sharding.IdentifyOutcome;
+import dev.discordoo.sharding.IdentifyPermit;
 import dev.discordoo.sharding.InstanceResult;
 import dev.discordoo.sharding.RequestError;
 import dev.discordoo.sharding.ShardAssignment;
@@ -19,6 +23,9 @@ import dev.discordoo.sharding.Targets;
 import dev.discordoo.sharding.ipc.FanOutResults;
 import dev.discordoo.sharding.ipc.IpcLink;
 import dev.discordoo.sharding.ipc.Relay;
+import dev.discordoo.sharding.ipc.RequestFailedException;
+import dev.discordoo.sharding.protocol.ControlRequests;
+import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.Payloads;
 
 /**
@@ -29,6 +36,12 @@ public final class InstanceMessaging implements ShardingInstance {
 
 	/** The instance index of the manager in results of {@link #requestManager}. */
 	public static final int MANAGER = -1;
+
+	/**
+	 * How long a permit may be waited for: past a daily budget reset, since a budget at its
+	 * reserve holds permits until then. The link's loss ends the wait sooner.
+	 */
+	static final Duration PERMIT_WAIT = Duration.ofHours(25);
 
 	private final InstanceRuntime runtime;
 
@@ -101,6 +114,55 @@ public final class InstanceMessaging implements ShardingInstance {
 			InstanceResult<JsonNode> result = response.ok() ? InstanceResult.success(MANAGER, response.result())
 					: InstanceResult.failure(MANAGER, error(response.error()));
 			return this.results.bind(result, type);
+		});
+	}
+
+	@Override
+	public CompletableFuture<GatewayInfo> gateway() {
+		return askManager(ControlRequests.GATEWAY, null, this.defaultTimeout)
+			.thenApply((result) -> new GatewayInfo(result.get("url").stringValue(), result.get("total_shards").intValue(),
+					result.get("max_concurrency").intValue()));
+	}
+
+	@Override
+	public CompletableFuture<IdentifyPermit> requestIdentify(int shardId) {
+		return askManager(ControlRequests.IDENTIFY, Map.of("shard_id", shardId), PERMIT_WAIT).thenApply((result) -> {
+			JsonNode remaining = result.get("remaining");
+			return new IdentifyPermit(result.get("shard_id").intValue(), result.get("bucket").intValue(),
+					Duration.ofMillis(result.get("waited_ms").longValue()),
+					(remaining != null && remaining.isNumber()) ? remaining.intValue() : null);
+		});
+	}
+
+	@Override
+	public IdentifyPermit awaitIdentify(int shardId) throws InterruptedException {
+		try {
+			return requestIdentify(shardId).get();
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException failure) {
+				throw failure;
+			}
+			throw new IllegalStateException("identify permit for shard " + shardId + " failed", ex.getCause());
+		}
+	}
+
+	@Override
+	public CompletableFuture<Void> reportIdentify(int shardId, IdentifyOutcome outcome) {
+		return askManager(ControlRequests.IDENTIFY_OUTCOME, Map.of("shard_id", shardId, "outcome", outcome.name()),
+				this.defaultTimeout)
+			.thenApply((result) -> null);
+	}
+
+	/** A request the manager answers itself; a failed answer fails the stage with its code. */
+	private CompletableFuture<JsonNode> askManager(String name, Object payload, Duration timeout) {
+		return link().request(name, payload, null, timeout).thenApply((response) -> {
+			if (!response.ok()) {
+				Payloads.ResponseError error = response.error();
+				throw (error != null) ? new RequestFailedException(error.code(), error.message())
+						: new RequestFailedException(ErrorCode.HANDLER_FAILED, name + " failed without an error entry");
+			}
+			return response.result();
 		});
 	}
 

@@ -25,7 +25,6 @@ import dev.discordoo.sharding.ipc.LinkLossCause;
 import dev.discordoo.sharding.ipc.Relay;
 import dev.discordoo.sharding.ipc.RequestFailedException;
 import dev.discordoo.sharding.protocol.ControlEvents;
-import dev.discordoo.sharding.protocol.ControlRequests;
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.Payloads;
 import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
@@ -194,6 +193,7 @@ final class InstanceHandle {
 	private synchronized void finishStop(Attempt stopped) {
 		if (stopped != null) {
 			stopped.close();
+			this.manager.identify().instanceGone(this.plan.index(), stopped.instanceId);
 		}
 		if (this.state == InstanceState.STOPPING && this.attempt == stopped) {
 			moveTo(InstanceState.STOPPED, null);
@@ -324,6 +324,8 @@ final class InstanceHandle {
 			current.cancelled = true;
 			current.cancelDeadline();
 			releaseSpawnSlot(current);
+			// under this lock: a permit request of this attempt is either in the broker now, or refused
+			this.manager.identify().instanceGone(this.plan.index(), current.instanceId);
 		}
 		current.close();
 		current.launchedFuture
@@ -529,10 +531,26 @@ final class InstanceHandle {
 						.failedFuture(new RequestFailedException(ErrorCode.INVALID_PAYLOAD, ex.getMessage()));
 				}
 			}
-			if (ControlRequests.ALLOCATION.equals(request.name())) {
-				return CompletableFuture.completedFuture(InstanceHandle.this.manager.allocationJson());
+			if (ManagerControlRequests.isControlRequest(request.name())) {
+				return answerControlRequest(request);
 			}
 			return InstanceHandle.this.manager.messages().onRequest(request.name(), request.payload(), sender(link));
+		}
+
+		private CompletionStage<JsonNode> answerControlRequest(Payloads.Request request) {
+			synchronized (InstanceHandle.this) {
+				// a lost or replaced attempt gets nothing: what it asked for is forgotten under this lock
+				// CONNECTING too: the instance may ask before the handshake's completion is handled here
+				InstanceState now = InstanceHandle.this.state;
+				if (InstanceHandle.this.attempt != this.attempt
+						|| (now != InstanceState.CONNECTING && !now.isLinked())) {
+					return CompletableFuture.failedFuture(new RequestFailedException(ErrorCode.NOT_CONNECTED,
+							"instance " + InstanceHandle.this.plan.index() + " is " + InstanceHandle.this.state));
+				}
+				return InstanceHandle.this.manager.controlRequests()
+					.answer(InstanceHandle.this.plan.index(), this.attempt.instanceId, request.name(),
+							request.payload());
+			}
 		}
 
 		@Override

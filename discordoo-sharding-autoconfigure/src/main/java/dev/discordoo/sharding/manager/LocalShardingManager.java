@@ -2,9 +2,7 @@ package dev.discordoo.sharding.manager;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +25,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import dev.discordoo.sharding.AllShardsReadyEvent;
 import dev.discordoo.sharding.InstanceInfo;
@@ -35,6 +32,7 @@ import dev.discordoo.sharding.InstanceResult;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.ShardingManager;
 import dev.discordoo.sharding.Targets;
+import dev.discordoo.sharding.identify.IdentifyBroker;
 import dev.discordoo.sharding.ipc.FanOutResults;
 import dev.discordoo.sharding.ipc.IpcLink;
 import dev.discordoo.sharding.ipc.Relay;
@@ -69,6 +67,10 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	private final ShardMessageHandler messages;
 
+	private final IdentifyBroker identify;
+
+	private final ManagerControlRequests controlRequests;
+
 	private final ApplicationEventPublisher publisher;
 
 	private final long pid = ProcessHandle.current().pid();
@@ -76,8 +78,6 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	private final String managerId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, this.pid);
 
 	private final List<InstanceHandle> handles;
-
-	private final Map<Integer, Integer> instanceOfShard = new HashMap<>();
 
 	private final RequestFanOut fanOut = new RequestFanOut();
 
@@ -127,11 +127,12 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	 * @param resources IPC threads
 	 * @param codec the frame codec
 	 * @param messages receives the instances' application events and requests
+	 * @param identify paces the instances' identifies
 	 * @param publisher publishes the instances' state changes
 	 */
 	public LocalShardingManager(ShardAllocation allocation, InstanceLauncher launcher, RestartPolicy restartPolicy,
 			IpcSettings ipcSettings, ManagerSettings settings, IpcResources resources, FrameCodec codec,
-			ShardMessageHandler messages, ApplicationEventPublisher publisher) {
+			ShardMessageHandler messages, IdentifyBroker identify, ApplicationEventPublisher publisher) {
 		this.allocation = allocation;
 		this.launcher = launcher;
 		this.restartPolicy = restartPolicy;
@@ -140,10 +141,11 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		this.resources = resources;
 		this.codec = codec;
 		this.messages = messages;
+		this.identify = identify;
+		this.controlRequests = new ManagerControlRequests(allocation, identify, codec.mapper());
 		this.publisher = publisher;
 		this.spawnSlots = new Semaphore(settings.spawnConcurrency());
 		this.handles = allocation.instances().stream().map((plan) -> new InstanceHandle(this, plan)).toList();
-		allocation.instances().forEach((plan) -> plan.shards().forEach((shard) -> this.instanceOfShard.put(shard, plan.index())));
 		this.results = new FanOutResults(codec.mapper());
 		this.spawner = Executors.newCachedThreadPool(daemons("discordoo-spawner-"));
 		this.events = Executors.newSingleThreadExecutor(daemons("discordoo-manager-events-"));
@@ -355,7 +357,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	List<Integer> resolve(Targets targets, int self) {
 		return targets.resolve(this.handles.size(), this.allocation.totalShards(),
-				(shard) -> this.instanceOfShard.getOrDefault(shard, -1), self);
+				this.allocation::instanceOf, self);
 	}
 
 	/** Resolve the wire form of targets: {@code "all"} or a list of instance indices. */
@@ -407,18 +409,12 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		return fanOut(name, payload, resolve(targets), timeout, from).thenApply(this.results::toJson);
 	}
 
-	/** The answer to {@link dev.discordoo.sharding.protocol.ControlRequests#ALLOCATION}. */
-	JsonNode allocationJson() {
-		ObjectNode allocation = this.codec.mapper().createObjectNode();
-		allocation.put("total_shards", this.allocation.totalShards());
-		var instances = allocation.putArray("instances");
-		for (InstancePlan plan : this.allocation.instances()) {
-			ObjectNode entry = instances.addObject();
-			entry.put("index", plan.index());
-			var shards = entry.putArray("shards");
-			plan.shards().forEach(shards::add);
-		}
-		return allocation;
+	ManagerControlRequests controlRequests() {
+		return this.controlRequests;
+	}
+
+	IdentifyBroker identify() {
+		return this.identify;
 	}
 
 	private IpcLink liveLink(int index) {

@@ -2,7 +2,9 @@ package dev.discordoo.sharding.manager;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,6 +61,8 @@ public final class ShardAllocation {
 
 	private final List<InstancePlan> instances;
 
+	private final Map<Integer, Integer> instanceOfShard;
+
 	private ShardAllocation(int totalShards, int shardsPerInstance, List<Integer> shards) {
 		this.totalShards = totalShards;
 		this.shardsPerInstance = shardsPerInstance;
@@ -69,6 +73,9 @@ public final class ShardAllocation {
 			instances.add(new InstancePlan(instances.size(), shards.subList(from, to)));
 		}
 		this.instances = List.copyOf(instances);
+		Map<Integer, Integer> instanceOfShard = new HashMap<>();
+		this.instances.forEach((plan) -> plan.shards().forEach((shard) -> instanceOfShard.put(shard, plan.index())));
+		this.instanceOfShard = Map.copyOf(instanceOfShard);
 	}
 
 	/**
@@ -131,6 +138,15 @@ public final class ShardAllocation {
 	 */
 	public List<InstancePlan> instances() {
 		return this.instances;
+	}
+
+	/**
+	 * Return the index of the instance that runs a shard.
+	 * @param shardId the shard id
+	 * @return the instance index, or {@code -1} when no instance of this plan runs it
+	 */
+	public int instanceOf(int shardId) {
+		return this.instanceOfShard.getOrDefault(shardId, -1);
 	}
 
 	@Override

@@ -16,6 +16,16 @@ final class MeterNames {
 
 	static final String REQUESTS = "discordoo.sharding.requests";
 
+	static final String IDENTIFY_WAITING = "discordoo.sharding.identify.waiting";
+
+	static final String IDENTIFY_PERMITS = "discordoo.sharding.identify.permits";
+
+	static final String IDENTIFY_RELEASES = "discordoo.sharding.identify.releases";
+
+	static final String IDENTIFY_REMAINING = "discordoo.sharding.identify.remaining";
+
+	static final String IDENTIFY_WAIT = "discordoo.sharding.identify.wait";
+
 	static final String TAG_INSTANCE = "instance";
 
 	static final String TAG_STATE = "state";

@@ -41,6 +41,15 @@ public final class ErrorCode {
 	/** A request's target had no live link. */
 	public static final String NOT_CONNECTED = "NOT_CONNECTED";
 
+	/** An identify permit was asked for a shard the asking instance does not run. */
+	public static final String SHARD_NOT_OWNED = "SHARD_NOT_OWNED";
+
+	/** An identify permit was asked for a shard that already has one waiting or held. */
+	public static final String PERMIT_PENDING = "PERMIT_PENDING";
+
+	/** An identify outcome was reported for a shard the sender holds no permit for. */
+	public static final String NO_PERMIT = "NO_PERMIT";
+
 	/** The link closed while a request was pending. */
 	public static final String LINK_LOST = "LINK_LOST";
 

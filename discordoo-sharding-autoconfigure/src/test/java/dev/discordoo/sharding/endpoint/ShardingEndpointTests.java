@@ -22,7 +22,7 @@ class ShardingEndpointTests {
 	private final ScriptedShardingManager manager = new ScriptedShardingManager(
 			instance(0, InstanceState.READY, 2.5, 1000L), instance(1, InstanceState.RESTARTING, null, null));
 
-	private final ShardingEndpoint endpoint = new ShardingEndpoint(this.manager);
+	private final ShardingEndpoint endpoint = new ShardingEndpoint(this.manager, null);
 
 	@Test
 	void listsEveryInstance() {

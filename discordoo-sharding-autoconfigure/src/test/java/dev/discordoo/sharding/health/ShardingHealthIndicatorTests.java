@@ -85,7 +85,7 @@ class ShardingHealthIndicatorTests {
 	}
 
 	private static Health health(InstanceInfo... instances) {
-		return new ShardingHealthIndicator(new ScriptedShardingManager(instances), MAX_AGE).health(true);
+		return new ShardingHealthIndicator(new ScriptedShardingManager(instances), MAX_AGE, null).health(true);
 	}
 
 }

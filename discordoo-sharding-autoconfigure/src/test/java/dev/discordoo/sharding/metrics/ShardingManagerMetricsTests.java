@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import dev.discordoo.sharding.GatewayInfo;
 import dev.discordoo.sharding.InstanceState;
+import dev.discordoo.sharding.identify.IdentifyBroker;
 import dev.discordoo.sharding.ipc.IpcResources;
 import dev.discordoo.sharding.ipc.IpcSettings;
 import dev.discordoo.sharding.listener.ShardMessageHandler;
@@ -72,12 +74,15 @@ class ShardingManagerMetricsTests {
 			}
 			return new ExitedInstance();
 		};
-		try (IpcResources resources = new IpcResources("metrics-test")) {
-			LocalShardingManager manager = new LocalShardingManager(ShardAllocation.of("2", null, 1), launcher,
+		ShardAllocation allocation = ShardAllocation.of("2", null, 1);
+		try (IpcResources resources = new IpcResources("metrics-test");
+				IdentifyBroker identify = new IdentifyBroker(new GatewayInfo("wss://gateway.invalid", 2, 1),
+						Duration.ofMillis(10), Duration.ofSeconds(1), null, allocation::instanceOf)) {
+			LocalShardingManager manager = new LocalShardingManager(allocation, launcher,
 					new RestartPolicy(new RestartPolicy.Settings(true, Duration.ofMillis(10), Duration.ofMillis(10), 1,
 							Duration.ZERO, 1, Duration.ofMinutes(10))),
 					IpcSettings.defaults(), new ManagerSettings(Duration.ZERO, 2, Duration.ofSeconds(1)), resources,
-					new FrameCodec(), ShardMessageHandler.NONE, (event) -> {
+					new FrameCodec(), ShardMessageHandler.NONE, identify, (event) -> {
 					});
 			new ShardingManagerMetrics(manager).bindTo(this.registry);
 			manager.start();

@@ -12,15 +12,19 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
 import dev.discordoo.sharding.EnableSharding;
+import dev.discordoo.sharding.IdentifyOutcome;
 import dev.discordoo.sharding.ShardAssignment;
 import dev.discordoo.sharding.ShardClient;
+import dev.discordoo.sharding.ShardingInstance;
 import dev.discordoo.sharding.instance.InstanceRuntime;
 
 /**
  * The bot the manager tests shard: the same class runs as the manager (in the test JVM or
  * a separate one) and as every instance. Its local client reports its assignment to the
  * manager, and misbehaves on request: {@code testbot.fail-file} makes start fail while that
- * file exists, {@code testbot.hang-on-destroy} makes destroy never return. Its events and
+ * file exists, {@code testbot.hang-on-destroy} makes destroy never return, and
+ * {@code testbot.identify-url} makes it identify each shard at a fake Discord, with a permit
+ * from the manager for each, before it reports ready. Its events and
  * requests are in {@link TestBotHandlers}.
  */
 @SpringBootApplication
@@ -36,14 +40,27 @@ public class TestBotApplication {
 	}
 
 	@Bean
-	ShardClient testBotClient(ObjectProvider<InstanceRuntime> runtime, @Value("${testbot.fail-file:}") String failFile,
-			@Value("${testbot.hang-on-destroy:false}") boolean hangOnDestroy) {
+	ShardClient testBotClient(ObjectProvider<InstanceRuntime> runtime, ObjectProvider<ShardingInstance> instance,
+			@Value("${testbot.fail-file:}") String failFile,
+			@Value("${testbot.hang-on-destroy:false}") boolean hangOnDestroy,
+			@Value("${testbot.identify-url:}") String identifyUrl, @Value("${testbot.token:}") String token) {
 		return new ShardClient() {
 
 			@Override
-			public void start(ShardAssignment assignment) {
+			public void start(ShardAssignment assignment) throws Exception {
 				if (!failFile.isEmpty() && Files.exists(Path.of(failFile))) {
 					throw new IllegalStateException("testbot told to fail by " + failFile);
+				}
+				if (!identifyUrl.isEmpty()) {
+					FakeGatewayIdentify gateway = new FakeGatewayIdentify(identifyUrl, token);
+					for (int shard : assignment.shards()) {
+						instance.getObject().awaitIdentify(shard);
+						IdentifyOutcome outcome = gateway.identify(shard, assignment.totalShards());
+						instance.getObject().reportIdentify(shard, outcome).get();
+						if (outcome != IdentifyOutcome.READY) {
+							throw new IllegalStateException("shard " + shard + " got " + outcome);
+						}
+					}
 				}
 				runtime.getObject().managerLink()
 					.dispatch(ASSIGNED, Map.of("index", assignment.instanceIndex(), "shards", assignment.shards(),

@@ -23,6 +23,7 @@ import dev.discordoo.sharding.ShardEventListener;
 import dev.discordoo.sharding.ShardRequestHandler;
 import dev.discordoo.sharding.ShardingInstance;
 import dev.discordoo.sharding.Targets;
+import dev.discordoo.sharding.ipc.RequestFailedException;
 
 /**
  * What the test bot's instances answer. {@value #CRASH} ends the instance's context
@@ -125,6 +126,19 @@ public class TestBotHandlers {
 		}
 		return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
 			.thenApply((done) -> new Load(count, (int) checks.stream().filter((check) -> !check.join()).count()));
+	}
+
+	/**
+	 * Asks the manager for an identify permit for the shard in the payload, and answers the
+	 * refusal's code, or {@code GRANTED}.
+	 */
+	@ShardRequestHandler("ask-permit")
+	CompletableFuture<String> askPermit(JsonNode payload) {
+		return this.instance.getObject()
+			.requestIdentify(payload.path("shard").asInt())
+			.handle((permit, ex) -> (ex == null) ? "GRANTED"
+					: (ex.getCause() instanceof RequestFailedException failed)
+							? failed.code() + ": " + failed.getMessage() : String.valueOf(ex));
 	}
 
 	private int self() {
