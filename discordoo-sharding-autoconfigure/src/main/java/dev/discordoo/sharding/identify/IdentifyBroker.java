@@ -152,12 +152,14 @@ public final class IdentifyBroker implements AutoCloseable {
 				permit = CompletableFuture.failedFuture(refusal);
 			}
 			else {
+				// one clock reading: a permit granted at once has waited for nothing
+				long now = System.nanoTime();
 				Waiter waiter = new Waiter(instance, attemptId, shardId,
-						this.grantsOfShard.getOrDefault(shardId, 0), this.sequence++, System.nanoTime());
+						this.grantsOfShard.getOrDefault(shardId, 0), this.sequence++, now);
 				this.buckets[bucketOf(shardId)].waiting.add(waiter);
 				this.waitingByShard.put(shardId, waiter);
 				permit = waiter.permit;
-				pump(after);
+				pump(after, now);
 			}
 		}
 		after.forEach(Runnable::run);
@@ -273,10 +275,13 @@ public final class IdentifyBroker implements AutoCloseable {
 
 	/** Grant what may be granted now, and wake up when the next bucket frees. Under the lock. */
 	private void pump(List<Runnable> after) {
+		pump(after, System.nanoTime());
+	}
+
+	private void pump(List<Runnable> after, long now) {
 		if (this.closed) {
 			return;
 		}
-		long now = System.nanoTime();
 		long next = Long.MAX_VALUE;
 		boolean heldByBudget = false;
 		// ascending bucket order: when several buckets are free, the lower one goes first

@@ -2,7 +2,6 @@ package dev.discordoo.sharding.instance;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -126,7 +125,8 @@ public final class InstanceMessaging implements ShardingInstance {
 
 	@Override
 	public CompletableFuture<IdentifyPermit> requestIdentify(int shardId) {
-		return askManager(ControlRequests.IDENTIFY, Map.of("shard_id", shardId), PERMIT_WAIT).thenApply((result) -> {
+		JsonNode payload = this.mapper.createObjectNode().put("shard_id", shardId);
+		return askManager(ControlRequests.IDENTIFY, payload, PERMIT_WAIT).thenApply((result) -> {
 			JsonNode remaining = result.get("remaining");
 			return new IdentifyPermit(result.get("shard_id").intValue(), result.get("bucket").intValue(),
 					Duration.ofMillis(result.get("waited_ms").longValue()),
@@ -149,8 +149,8 @@ public final class InstanceMessaging implements ShardingInstance {
 
 	@Override
 	public CompletableFuture<Void> reportIdentify(int shardId, IdentifyOutcome outcome) {
-		return askManager(ControlRequests.IDENTIFY_OUTCOME, Map.of("shard_id", shardId, "outcome", outcome.name()),
-				this.defaultTimeout)
+		JsonNode payload = this.mapper.createObjectNode().put("shard_id", shardId).put("outcome", outcome.name());
+		return askManager(ControlRequests.IDENTIFY_OUTCOME, payload, this.defaultTimeout)
 			.thenApply((result) -> null);
 	}
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
+import dev.discordoo.sharding.GatewayInfo;
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceResult;
 import dev.discordoo.sharding.InstanceState;
@@ -151,10 +152,16 @@ class IdentifyPacingTests {
 	}
 
 	@Test
-	void aPermitForAnotherInstancesShardOrASecondOneIsRefusedOverTheWire() {
-		this.discord.shards(4).maxConcurrency(1);
+	void instancesLearnTheGatewayFromTheManagerAndAreRefusedPermitsForShardsNotTheirs() {
+		this.discord.shards(4).maxConcurrency(1).gatewayUrl("wss://gateway.fake.test");
 		ManagerTestSupport support = start("workers", 2, Map.of("discordoo.sharding.shards", "auto"));
 		support.awaitAllReady(Duration.ofSeconds(60));
+		// what the instance knows of the gateway, it learnt from its manager
+		GatewayInfo gateway = support.manager.request("gateway", null, Targets.instances(1), GatewayInfo.class)
+			.join()
+			.get(0)
+			.value();
+		assertThat(gateway).isEqualTo(new GatewayInfo("wss://gateway.fake.test", 4, 1));
 		List<InstanceResult<String>> notOwned = support.manager
 			.request("ask-permit", Map.of("shard", 2), Targets.instances(0), String.class)
 			.join();

@@ -17,6 +17,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.stereotype.Component;
 
+import dev.discordoo.sharding.GatewayInfo;
 import dev.discordoo.sharding.InstanceResult;
 import dev.discordoo.sharding.ShardEventContext;
 import dev.discordoo.sharding.ShardEventListener;
@@ -139,6 +140,12 @@ public class TestBotHandlers {
 			.handle((permit, ex) -> (ex == null) ? "GRANTED"
 					: (ex.getCause() instanceof RequestFailedException failed)
 							? failed.code() + ": " + failed.getMessage() : String.valueOf(ex));
+	}
+
+	/** What the manager told this instance about the gateway. */
+	@ShardRequestHandler("gateway")
+	CompletableFuture<GatewayInfo> gateway() {
+		return this.instance.getObject().gateway();
 	}
 
 	private int self() {
