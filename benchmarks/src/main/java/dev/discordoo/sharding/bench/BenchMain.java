@@ -32,12 +32,14 @@ public final class BenchMain {
 		Config config = new Config();
 		LinkScenarios link = new LinkScenarios(results, config);
 		ManagerScenarios managers = new ManagerScenarios(results, config);
+		IdentifyScenarios identify = new IdentifyScenarios(results, config);
 		MicroScenario micro = new MicroScenario(results, config);
 		Map<String, Scenario> scenarios = new LinkedHashMap<>();
 		scenarios.put("link-rtt", link::rtt);
 		scenarios.put("link-throughput", link::throughput);
 		scenarios.put("fan-out", managers::fanOut);
 		scenarios.put("spawn", managers::spawn);
+		scenarios.put("identify", identify::run);
 		scenarios.put("failover", managers::failover);
 		scenarios.put("memory", managers::memory);
 		scenarios.put("micro", micro::run);

@@ -99,6 +99,11 @@ final class Results {
 		return String.format(Locale.ROOT, "%.0f k/s", value / 1_000);
 	}
 
+	/** A fraction as a signed percentage: 0.031 is "+3.1 %". */
+	static String percent(double fraction) {
+		return String.format(Locale.ROOT, "%+.1f %%", fraction * 100);
+	}
+
 	static String mebibytes(double bytes) {
 		return fixed(bytes / (1024.0 * 1024.0)) + " MiB";
 	}
