@@ -2,6 +2,8 @@ package dev.discordoo.sharding;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of one sharding instance, as its manager sees it.
  *
@@ -15,9 +17,11 @@ import java.util.List;
  * @param lastHeartbeatAgeMillis how long ago its last heartbeat came, {@code null} when unlinked
  * @param restarts how many times the manager restarted it automatically (restarts by hand
  * are not counted)
- * @param lastFailure why it was last lost or failed, {@code null} if never
+ * @param lastFailure why it was last lost or failed, in words, {@code null} if never
+ * @param lastFailureCause why it was last lost or failed, {@code null} if never
  */
-public record InstanceInfo(int index, String id, List<Integer> shards, int totalShards, InstanceState state, long pid,
-		Double heartbeatLatencyMillis, Long lastHeartbeatAgeMillis, int restarts, String lastFailure) {
+public record InstanceInfo(int index, @Nullable String id, List<Integer> shards, int totalShards, InstanceState state,
+		long pid, @Nullable Double heartbeatLatencyMillis, @Nullable Long lastHeartbeatAgeMillis, int restarts,
+		@Nullable String lastFailure, @Nullable FailureCause lastFailureCause) {
 
 }

@@ -33,7 +33,10 @@ public enum InstanceState {
 	/** Stopped on purpose. */
 	STOPPED,
 
-	/** It kept failing (the crash-loop limit) and is no longer restarted until a manual restart. */
+	/**
+	 * It kept failing (the crash-loop limit), or could not be confirmed gone; it is no longer
+	 * restarted until a manual restart.
+	 */
 	FAILED;
 
 	private Set<InstanceState> next;
@@ -45,7 +48,8 @@ public enum InstanceState {
 		READY.next = EnumSet.of(LOST, STOPPING);
 		LOST.next = EnumSet.of(RESTARTING, FAILED, STOPPING);
 		RESTARTING.next = EnumSet.of(SPAWNING, STOPPING, FAILED);
-		STOPPING.next = EnumSet.of(STOPPED);
+		// FAILED when what was stopped could not be confirmed gone
+		STOPPING.next = EnumSet.of(STOPPED, FAILED);
 		STOPPED.next = EnumSet.of(SPAWNING);
 		FAILED.next = EnumSet.of(SPAWNING, STOPPING);
 	}

@@ -1,5 +1,7 @@
 package dev.discordoo.sharding;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.ApplicationEvent;
 
 /**
@@ -14,19 +16,23 @@ public class InstanceStateChangedEvent extends ApplicationEvent {
 
 	private final String reason;
 
+	private final FailureCause cause;
+
 	/**
 	 * Create a new event.
 	 * @param source the manager
 	 * @param instance the instance after the transition
 	 * @param previousState its state before
-	 * @param reason why, for lost and failed instances; may be {@code null}
+	 * @param reason why, in words; may be {@code null}
+	 * @param cause why, for lost, restarting and failed instances; {@code null} otherwise
 	 */
 	public InstanceStateChangedEvent(Object source, InstanceInfo instance, InstanceState previousState,
-			String reason) {
+			@Nullable String reason, @Nullable FailureCause cause) {
 		super(source);
 		this.instance = instance;
 		this.previousState = previousState;
 		this.reason = reason;
+		this.cause = cause;
 	}
 
 	/**
@@ -57,8 +63,18 @@ public class InstanceStateChangedEvent extends ApplicationEvent {
 	 * Return why the transition happened, for lost and failed instances.
 	 * @return the reason, or {@code null}
 	 */
-	public String getReason() {
+	public @Nullable String getReason() {
 		return this.reason;
+	}
+
+	/**
+	 * Return why the instance was lost, for {@link InstanceState#LOST LOST},
+	 * {@link InstanceState#RESTARTING RESTARTING} (the loss it is restarted for) and
+	 * {@link InstanceState#FAILED FAILED}.
+	 * @return the cause, or {@code null} for other transitions
+	 */
+	public @Nullable FailureCause getCause() {
+		return this.cause;
 	}
 
 	@Override

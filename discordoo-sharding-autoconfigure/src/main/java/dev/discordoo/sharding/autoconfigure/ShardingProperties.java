@@ -77,9 +77,12 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	 * @param concurrency How many instances may be starting at once
 	 * @param spares How many instances to keep started and waiting, so that a lost instance is
 	 * replaced by one that already runs instead of waiting for a new JVM to start
+	 * @param readyTimeout How long an instance's local client may take from IDENTIFY to READY
+	 * (it may wait for identify permits) before the attempt is destroyed and retried
 	 */
 	public record Spawn(@DefaultValue("30s") Duration timeout, @DefaultValue("1s") Duration helloInterval,
-			@DefaultValue("0s") Duration delay, @DefaultValue("2") int concurrency, @DefaultValue("0") int spares) {
+			@DefaultValue("0s") Duration delay, @DefaultValue("2") int concurrency, @DefaultValue("0") int spares,
+			@DefaultValue("10m") Duration readyTimeout) {
 
 		/**
 		 * Validate.
@@ -96,6 +99,7 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 			if (spares < 0) {
 				throw invalid("discordoo.sharding.spawn.spares", spares, "must not be negative");
 			}
+			requirePositive("discordoo.sharding.spawn.ready-timeout", readyTimeout);
 		}
 
 	}

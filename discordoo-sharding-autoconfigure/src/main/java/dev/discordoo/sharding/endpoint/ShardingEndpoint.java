@@ -17,6 +17,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
+import dev.discordoo.sharding.FailureCause;
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.ShardingManager;
@@ -180,16 +181,17 @@ public class ShardingEndpoint {
 	 * unlinked
 	 * @param restarts how many times it was restarted since the manager started
 	 * @param lastFailure why it was last lost or failed, {@code null} if never
+	 * @param lastFailureCause why it was last lost or failed, as a value, {@code null} if never
 	 */
 	public record InstanceDescriptor(int index, @Nullable String id, List<Integer> shards, int totalShards,
 			InstanceState state, @Nullable Long pid, @Nullable Double heartbeatLatencyMillis,
-			@Nullable Long lastHeartbeatAgeMillis, int restarts, @Nullable String lastFailure)
-			implements OperationResponseBody {
+			@Nullable Long lastHeartbeatAgeMillis, int restarts, @Nullable String lastFailure,
+			@Nullable FailureCause lastFailureCause) implements OperationResponseBody {
 
 		static InstanceDescriptor of(InstanceInfo info) {
 			return new InstanceDescriptor(info.index(), info.id(), info.shards(), info.totalShards(), info.state(),
 					(info.pid() > 0) ? info.pid() : null, info.heartbeatLatencyMillis(), info.lastHeartbeatAgeMillis(),
-					info.restarts(), info.lastFailure());
+					info.restarts(), info.lastFailure(), info.lastFailureCause());
 		}
 
 	}

@@ -118,6 +118,7 @@ public class ShardingHealthIndicator extends AbstractHealthIndicator {
 		putIfKnown(details, "lastHeartbeatAgeMillis", instance.lastHeartbeatAgeMillis());
 		details.put("restarts", instance.restarts());
 		putIfKnown(details, "lastFailure", instance.lastFailure());
+		putIfKnown(details, "lastFailureCause", instance.lastFailureCause());
 		return details;
 	}
 

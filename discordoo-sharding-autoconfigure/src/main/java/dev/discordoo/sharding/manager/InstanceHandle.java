@@ -1,28 +1,26 @@
 package dev.discordoo.sharding.manager;
 
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
+import dev.discordoo.sharding.FailureCause;
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.InstanceStateChangedEvent;
-import dev.discordoo.sharding.ShardEventContext;
 import dev.discordoo.sharding.ipc.IpcClient;
 import dev.discordoo.sharding.ipc.IpcLink;
-import dev.discordoo.sharding.ipc.IpcLinkHandler;
-import dev.discordoo.sharding.ipc.LinkLossCause;
-import dev.discordoo.sharding.ipc.Relay;
 import dev.discordoo.sharding.ipc.RequestFailedException;
 import dev.discordoo.sharding.protocol.ControlEvents;
 import dev.discordoo.sharding.protocol.ErrorCode;
@@ -30,21 +28,18 @@ import dev.discordoo.sharding.protocol.Payloads;
 import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
 
 /**
- * One sharding instance as its manager keeps it: the state machine of {@link InstanceState}
- * and the current attempt (process or worker, IPC client, link). Callbacks of an attempt that
- * is no longer the current one are ignored, so a late exit or link loss of a replaced attempt
- * can never touch its successor.
+ * One sharding instance as its manager keeps it: the state machine of {@link InstanceState},
+ * its restarts, and its current {@link InstanceAttempt}. Callbacks of an attempt that is no
+ * longer the current one are ignored, so a late exit or link loss of a replaced attempt can
+ * never touch its successor; and a successor is only started once its predecessor is
+ * confirmed gone; when it cannot be confirmed, the instance is FAILED
+ * ({@link FailureCause#NOT_CONFIRMED_GONE}) rather than doubled.
  */
 final class InstanceHandle {
 
 	private static final Log logger = LogFactory.getLog(InstanceHandle.class);
 
-	private static final SecureRandom random = new SecureRandom();
-
-	/** How long to wait for a forcibly destroyed instance to be gone. */
-	private static final Duration DESTROY_WAIT = Duration.ofSeconds(10);
-
-	private final LocalShardingManager manager;
+	private final ManagerContext context;
 
 	private final InstancePlan plan;
 
@@ -52,20 +47,24 @@ final class InstanceHandle {
 
 	private InstanceState state = InstanceState.STOPPED;
 
-	private Attempt attempt;
+	private @Nullable InstanceAttempt attempt;
 
 	private int restarts;
 
-	private String lastFailure;
+	private @Nullable String lastFailure;
 
-	private ScheduledFuture<?> backoff;
+	private @Nullable FailureCause lastCause;
+
+	private @Nullable ScheduledFuture<?> backoff;
 
 	private boolean restartWhenTornDown;
 
+	private @Nullable CompletableFuture<Void> stopping;
+
 	private CompletableFuture<InstanceInfo> ready = new CompletableFuture<>();
 
-	InstanceHandle(LocalShardingManager manager, InstancePlan plan) {
-		this.manager = manager;
+	InstanceHandle(ManagerContext context, InstancePlan plan) {
+		this.context = context;
 		this.plan = plan;
 		this.history = new RestartHistory(plan.index());
 	}
@@ -74,39 +73,56 @@ final class InstanceHandle {
 		return this.plan.index();
 	}
 
+	List<Integer> shards() {
+		return this.plan.shards();
+	}
+
 	synchronized InstanceState state() {
 		return this.state;
 	}
 
 	synchronized InstanceInfo info() {
-		Attempt current = this.attempt;
+		InstanceAttempt current = this.attempt;
 		IpcLink link = (current != null) ? current.link : null;
 		boolean linked = link != null && link.isOpen() && this.state.isLinked();
-		long pid = (current != null && current.launched != null && isRunningState()) ? current.launched.pid() : -1;
+		LaunchedInstance launched = (current != null) ? current.launched : null;
+		long pid = (launched != null && isRunningState()) ? launched.pid() : -1;
 		return new InstanceInfo(this.plan.index(), (current != null) ? current.instanceId : null, this.plan.shards(),
-				this.manager.totalShards(), this.state, pid, linked ? link.latencyMillis() : null,
+				this.context.totalShards(), this.state, pid, linked ? link.latencyMillis() : null,
 				linked ? System.currentTimeMillis() - link.lastHeartbeatEpochMillis() : null, this.restarts,
-				this.lastFailure);
+				this.lastFailure, this.lastCause);
 	}
 
-	synchronized IpcLink link() {
-		Attempt current = this.attempt;
+	synchronized @Nullable IpcLink link() {
+		InstanceAttempt current = this.attempt;
 		return (current != null && this.state.isLinked()) ? current.link : null;
 	}
 
-	/** Start a fresh attempt. */
-	synchronized void spawn() {
-		if (!moveTo(InstanceState.SPAWNING, null)) {
-			return;
+	/** Start a fresh attempt, unless the manager is not running. */
+	synchronized boolean spawn() {
+		if (!this.context.lifecycle().isRunning()) {
+			this.ready.completeExceptionally(new IllegalStateException("the sharding manager is not running"));
+			return false;
+		}
+		if (!moveTo(InstanceState.SPAWNING, null, null)) {
+			return false;
 		}
 		if (this.ready.isDone()) {
 			this.ready = new CompletableFuture<>();
 		}
-		SparePool.Spare spare = this.manager.takeSpare();
-		Attempt next = (spare != null) ? new Attempt(spare.instanceId(), spare.token(), spare)
-				: new Attempt(DiscordooSnowflake.generate(this.plan.index(), this.manager.pid()), newToken(), null);
+		SparePool.Spare spare = this.context.lifecycle().takeSpare();
+		InstanceAttempt next = (spare != null) ? InstanceAttempt.takingOver(spare)
+				: InstanceAttempt.fresh(DiscordooSnowflake.generate(this.plan.index(), this.context.pid()));
 		this.attempt = next;
-		this.manager.spawner().execute(() -> launch(next));
+		try {
+			this.context.spawner().execute(() -> launch(next));
+		}
+		catch (RejectedExecutionException ex) {
+			// the manager is stopping: its stop() moves this instance on
+			next.close();
+			next.launchedFuture.complete(null);
+		}
+		return true;
 	}
 
 	/** Restart by hand: brings a FAILED instance back and forgets past restarts. */
@@ -120,7 +136,13 @@ final class InstanceHandle {
 			}
 			result = this.ready;
 			switch (this.state) {
-				case FAILED, STOPPED -> spawn();
+				case FAILED, STOPPED -> {
+					String alive = predecessorStillRunning();
+					if (alive != null) {
+						return CompletableFuture.failedFuture(new IllegalStateException(alive));
+					}
+					spawn();
+				}
 				case RESTARTING -> {
 					cancelBackoff();
 					spawn();
@@ -134,95 +156,128 @@ final class InstanceHandle {
 			}
 		}
 		if (stopped != null) {
-			stopped.thenRun(this::spawn);
+			stopped.thenRun(this::spawnIfStopped);
 		}
 		return result.copy();
 	}
 
-	/** Ask the instance to stop, then destroy it forcibly after the shutdown timeout. */
+	private synchronized void spawnIfStopped() {
+		if (this.state == InstanceState.STOPPED) {
+			spawn();
+		}
+	}
+
+	/**
+	 * Ask the instance to stop, then destroy it forcibly after the shutdown timeout. Asked
+	 * again while it stops, the same stop is returned.
+	 */
 	CompletableFuture<Void> stopGracefully() {
-		Attempt current;
+		InstanceAttempt current;
+		CompletableFuture<Void> stop;
 		synchronized (this) {
 			cancelBackoff();
-			if (this.state == InstanceState.STOPPED) {
+			this.restartWhenTornDown = false;
+			if (this.stopping != null) {
+				return this.stopping;
+			}
+			if (this.state == InstanceState.STOPPED || !moveTo(InstanceState.STOPPING, null, null)) {
 				return CompletableFuture.completedFuture(null);
 			}
-			if (!moveTo(InstanceState.STOPPING, null)) {
-				return CompletableFuture.completedFuture(null);
-			}
+			stop = new CompletableFuture<>();
+			this.stopping = stop;
 			current = this.attempt;
+			if (current != null) {
+				current.cancelled = true;
+				if (!current.launching) {
+					// not launched, and now never will be: nothing to wait for
+					current.launchedFuture.complete(null);
+				}
+			}
 		}
 		if (current == null) {
-			finishStop(null);
-			return CompletableFuture.completedFuture(null);
+			finishStop(null, true);
+			return stop;
 		}
-		current.cancelled = true;
-		Duration timeout = this.manager.settings().shutdownTimeout();
-		return current.launchedFuture.thenCompose((launched) -> {
+		Duration timeout = this.context.settings().shutdownTimeout();
+		current.launchedFuture.thenCompose((launched) -> {
 			if (launched == null) {
-				return CompletableFuture.completedFuture(null);
+				return CompletableFuture.completedFuture(true);
 			}
-			IpcLink link = current.link;
-			boolean asked = false;
-			if (link != null && link.isOpen()) {
-				try {
-					link.dispatch(ControlEvents.DESTROYING, null);
-					asked = true;
-				}
-				catch (RuntimeException ex) {
-					logger.debug("Could not send DESTROYING to instance " + this.plan.index(), ex);
-				}
-			}
-			if (!asked) {
-				launched.destroyGracefully();
-			}
+			askToStop(current, launched);
 			return launched.onExit()
 				.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
 				.handle((how, ex) -> ex)
 				.thenCompose((ex) -> {
 					if (ex == null) {
-						return CompletableFuture.completedFuture(null);
+						return CompletableFuture.completedFuture(true);
 					}
 					logger.warn("Sharding instance " + this.plan.index() + " did not stop within " + timeout.toMillis()
 							+ " ms: destroying it forcibly");
-					return destroyAndWait(launched);
+					return destroyAndConfirm(launched);
 				});
-		}).whenComplete((ignored, ex) -> finishStop(current));
+		}).whenComplete((gone, ex) -> finishStop(current, Boolean.TRUE.equals(gone)));
+		return stop;
 	}
 
-	private synchronized void finishStop(Attempt stopped) {
-		if (stopped != null) {
-			stopped.close();
-			this.manager.identify().instanceGone(this.plan.index(), stopped.instanceId);
+	private void askToStop(InstanceAttempt current, LaunchedInstance launched) {
+		IpcLink link = current.link;
+		if (link != null && link.isOpen()) {
+			try {
+				link.dispatch(ControlEvents.DESTROYING, null);
+				return;
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not send DESTROYING to instance " + this.plan.index(), ex);
+			}
 		}
-		if (this.state == InstanceState.STOPPING && this.attempt == stopped) {
-			moveTo(InstanceState.STOPPED, null);
+		launched.destroyGracefully();
+	}
+
+	private void finishStop(@Nullable InstanceAttempt stopped, boolean gone) {
+		CompletableFuture<Void> stop;
+		synchronized (this) {
+			if (stopped != null) {
+				stopped.close();
+				this.context.identify().instanceGone(this.plan.index(), stopped.instanceId);
+			}
+			if (this.state == InstanceState.STOPPING && this.attempt == stopped) {
+				if (gone) {
+					moveTo(InstanceState.STOPPED, null, null);
+				}
+				else {
+					fail(notGone(stopped), FailureCause.NOT_CONFIRMED_GONE);
+				}
+			}
+			stop = this.stopping;
+			this.stopping = null;
+		}
+		if (stop != null) {
+			stop.complete(null);
 		}
 	}
 
-	private void launch(Attempt current) {
+	private void launch(InstanceAttempt current) {
 		if (current.spare == null) {
 			// a spare is already started: only a fresh start takes a spawn slot
 			try {
-				this.manager.acquireSpawnSlot();
+				current.holdSlot(this.context.spawns().acquire());
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				current.launchedFuture.complete(null);
 				return;
 			}
-			current.holdsSpawnSlot = true;
 		}
 		synchronized (this) {
 			if (this.attempt != current || current.cancelled) {
-				releaseSpawnSlot(current);
+				current.close();
 				current.launchedFuture.complete(null);
 				return;
 			}
-			Duration timeout = this.manager.ipcSettings().spawnTimeout();
-			current.deadline = this.manager.resources().timer().schedule(
-					() -> failed(current, "no IDENTIFY within the spawn timeout of " + timeout.toMillis() + " ms"),
-					timeout.toNanos(), TimeUnit.NANOSECONDS);
+			current.launching = true;
+			Duration timeout = this.context.ipc().spawnTimeout();
+			current.deadline(schedule(() -> failed(current, FailureCause.SPAWN_TIMEOUT,
+					"no IDENTIFY within the spawn timeout of " + timeout.toMillis() + " ms"), timeout));
 		}
 		LaunchedInstance launched;
 		if (current.spare != null) {
@@ -233,26 +288,25 @@ final class InstanceHandle {
 		}
 		else {
 			try {
-				launched = this.manager.launcher()
-					.launch(new InstanceSpawn(this.plan.index(), this.manager.managerId(), current.instanceId,
+				launched = this.context.launcher()
+					.launch(new InstanceSpawn(this.plan.index(), this.context.managerId(), current.instanceId,
 							current.token));
 			}
 			catch (Exception ex) {
 				current.launchedFuture.complete(null);
-				failed(current, "could not be launched: " + ex);
+				failed(current, FailureCause.LAUNCH_FAILED, "could not be launched: " + ex);
 				return;
 			}
 		}
 		current.launched = launched;
 		current.launchedFuture.complete(launched);
-		launched.onExit().thenAccept((how) -> failed(current, "exited unexpectedly: " + how));
+		launched.onExit().thenAccept((how) -> failed(current, FailureCause.EXITED, "exited unexpectedly: " + how));
 		if (current.cancelled) {
-			launched.destroyForcibly();
 			return;
 		}
 		launched.endpoint().whenComplete((address, ex) -> {
 			if (ex != null) {
-				failed(current, "ended before it announced its port: " + rootMessage(ex));
+				failed(current, FailureCause.EXITED, "ended before it announced its port: " + rootMessage(ex));
 			}
 			else {
 				connect(current, address);
@@ -260,23 +314,26 @@ final class InstanceHandle {
 		});
 	}
 
-	private void connect(Attempt current, InetSocketAddress address) {
+	private void connect(InstanceAttempt current, InetSocketAddress address) {
 		Payloads.Hello hello;
+		IpcClient client;
 		synchronized (this) {
-			if (this.attempt != current || !moveTo(InstanceState.CONNECTING, null)) {
+			if (this.attempt != current || !moveTo(InstanceState.CONNECTING, null, null)) {
 				return;
 			}
-			current.client = new IpcClient(address.getHostString(), address.getPort(), this.manager.ipcSettings(),
-					this.manager.resources(), this.manager.codec());
-			hello = new Payloads.Hello(this.manager.managerId(),
-					DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, this.manager.pid()), current.token,
-					this.manager.ipcSettings().heartbeatInterval().toMillis(), this.plan.shards(),
-					this.manager.totalShards(), this.plan.index(), Payloads.VERSION);
+			client = new IpcClient(address.getHostString(), address.getPort(), this.context.ipc(),
+					this.context.resources(), this.context.codec());
+			current.client = client;
+			hello = new Payloads.Hello(this.context.managerId(),
+					DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, this.context.pid()), current.token,
+					this.context.ipc().heartbeatInterval().toMillis(), this.plan.shards(), this.context.totalShards(),
+					this.plan.index(), Payloads.VERSION);
 		}
-		current.client.connect(hello, current.instanceId, new AttemptLinkHandler(current))
+		client.connect(hello, current.instanceId,
+				new AttemptLinkHandler(this, current, this.context.router(), this.context.ipc().requestTimeout()))
 			.whenComplete((link, ex) -> {
 				if (ex != null) {
-					failed(current, "handshake failed: " + rootMessage(ex));
+					failed(current, FailureCause.LINK_LOST, "handshake failed: " + rootMessage(ex));
 				}
 				else {
 					identified(current, link);
@@ -284,107 +341,149 @@ final class InstanceHandle {
 			});
 	}
 
-	private void identified(Attempt current, IpcLink link) {
+	private void identified(InstanceAttempt current, IpcLink link) {
 		synchronized (this) {
 			current.link = link;
-			if (this.attempt != current || !moveTo(InstanceState.IDENTIFIED, null)) {
+			if (this.attempt != current || !moveTo(InstanceState.IDENTIFIED, null, null)) {
 				link.close("attempt replaced");
 				return;
 			}
-			current.cancelDeadline();
-			releaseSpawnSlot(current);
+			current.releaseSlot();
+			// the client may wait minutes for identify permits, but not for ever
+			Duration timeout = this.context.settings().readyTimeout();
+			current.deadline(schedule(() -> failed(current, FailureCause.READY_TIMEOUT,
+					"not READY within the ready timeout of " + timeout.toMillis() + " ms after IDENTIFY"), timeout));
 		}
 	}
 
-	private void connected(Attempt current) {
-		InstanceInfo info;
+	void connected(InstanceAttempt current) {
 		synchronized (this) {
-			if (this.attempt != current || !moveTo(InstanceState.READY, null)) {
+			if (this.attempt != current || !moveTo(InstanceState.READY, null, null)) {
 				return;
 			}
-			info = info();
-			this.ready.complete(info);
+			current.deadline(null);
+			this.ready.complete(info());
 		}
-		this.manager.onInstanceReady();
+		this.context.lifecycle().instanceReady();
+	}
+
+	/** A control request of an attempt, answered only while that attempt is the current one. */
+	CompletionStage<JsonNode> answerControlRequest(InstanceAttempt current, Payloads.Request request) {
+		synchronized (this) {
+			// CONNECTING too: the instance may ask before the handshake's completion is handled
+			// here; a lost or replaced attempt gets nothing, and what it asked is forgotten under
+			// this lock
+			if (this.attempt != current || (this.state != InstanceState.CONNECTING && !this.state.isLinked())) {
+				return CompletableFuture.failedFuture(new RequestFailedException(ErrorCode.NOT_CONNECTED,
+						"instance " + this.plan.index() + " is " + this.state));
+			}
+			return this.context.router()
+				.answerControlRequest(this.plan.index(), current.instanceId, request.name(), request.payload());
+		}
 	}
 
 	/** The current attempt failed: destroy what is left, then restart under the policy. */
-	void failed(Attempt current, String reason) {
+	void failed(InstanceAttempt current, FailureCause cause, String reason) {
 		synchronized (this) {
-			if (this.attempt != current) {
-				return;
-			}
-			if (this.state == InstanceState.STOPPING || this.state == InstanceState.STOPPED
-					|| this.state == InstanceState.LOST || this.state == InstanceState.RESTARTING
-					|| this.state == InstanceState.FAILED) {
+			if (this.attempt != current || !this.state.canMoveTo(InstanceState.LOST)) {
 				return;
 			}
 			this.lastFailure = reason;
-			moveTo(InstanceState.LOST, reason);
-			current.cancelled = true;
-			current.cancelDeadline();
-			releaseSpawnSlot(current);
-			// under this lock: a permit request of this attempt is either in the broker now, or refused
-			this.manager.identify().instanceGone(this.plan.index(), current.instanceId);
+			this.lastCause = cause;
+			moveTo(InstanceState.LOST, reason, cause);
+			current.close();
+			if (!current.launching) {
+				current.launchedFuture.complete(null);
+			}
+			this.context.identify().instanceGone(this.plan.index(), current.instanceId);
 		}
-		current.close();
 		current.launchedFuture
-			.thenCompose((launched) -> (launched != null) ? destroyAndWait(launched)
-					: CompletableFuture.completedFuture(null))
-			.whenComplete((ignored, ex) -> afterTeardown(current));
+			.thenCompose((launched) -> (launched != null) ? destroyAndConfirm(launched)
+					: CompletableFuture.completedFuture(true))
+			.whenComplete((gone, ex) -> afterTeardown(current, Boolean.TRUE.equals(gone)));
 	}
 
-	private synchronized void afterTeardown(Attempt current) {
+	private synchronized void afterTeardown(InstanceAttempt current, boolean gone) {
 		if (this.attempt != current || this.state != InstanceState.LOST) {
+			return;
+		}
+		if (!gone) {
+			fail(notGone(current), FailureCause.NOT_CONFIRMED_GONE);
 			return;
 		}
 		if (this.restartWhenTornDown) {
 			this.restartWhenTornDown = false;
-			moveTo(InstanceState.RESTARTING, "restart requested by hand");
+			moveTo(InstanceState.RESTARTING, "restart requested by hand", this.lastCause);
 			spawn();
 			return;
 		}
-		if (!this.manager.isRunning()) {
+		if (!this.context.lifecycle().isRunning()) {
 			return;
 		}
-		RestartDecision decision = this.manager.restartPolicy().decide(this.history);
+		RestartDecision decision = this.context.restartPolicy().decide(this.history);
 		if (decision instanceof RestartDecision.Restart restart) {
 			this.restarts++;
-			moveTo(InstanceState.RESTARTING, "restart " + restart.attempt() + " in " + restart.delay().toMillis() + " ms");
-			this.manager.onRestart(this.plan.index(), this.lastFailure);
-			this.backoff = this.manager.resources().timer().schedule(() -> {
-				synchronized (this) {
-					if (this.state == InstanceState.RESTARTING) {
-						spawn();
-					}
-				}
-			}, restart.delay().toNanos(), TimeUnit.NANOSECONDS);
+			moveTo(InstanceState.RESTARTING,
+					"restart " + restart.attempt() + " in " + restart.delay().toMillis() + " ms", this.lastCause);
+			this.backoff = schedule(this::spawnIfRestarting, restart.delay());
 		}
 		else if (decision instanceof RestartDecision.GiveUp giveUp) {
-			this.lastFailure = giveUp.reason() + "; last failure: " + this.lastFailure;
-			logger.error("Sharding instance " + this.plan.index() + " (shards " + this.plan.shards() + ") FAILED: "
-					+ this.lastFailure + ". Restart it by hand once the cause is fixed.");
-			moveTo(InstanceState.FAILED, this.lastFailure);
-			this.ready.completeExceptionally(new IllegalStateException(
-					"sharding instance " + this.plan.index() + " failed: " + this.lastFailure));
+			fail(giveUp.reason() + "; last failure: " + this.lastFailure, FailureCause.CRASH_LOOP);
 		}
 	}
 
-	private CompletableFuture<Void> destroyAndWait(LaunchedInstance launched) {
+	private synchronized void spawnIfRestarting() {
+		if (this.state == InstanceState.RESTARTING) {
+			spawn();
+		}
+	}
+
+	/** Move to FAILED: no more automatic restarts, and whoever waits for READY is told. */
+	private void fail(String reason, FailureCause cause) {
+		this.lastFailure = reason;
+		this.lastCause = cause;
+		logger.error("Sharding instance " + this.plan.index() + " (shards " + this.plan.shards() + ") FAILED: "
+				+ reason + ". Restart it by hand once the cause is fixed.");
+		moveTo(InstanceState.FAILED, reason, cause);
+		this.ready.completeExceptionally(
+				new IllegalStateException("sharding instance " + this.plan.index() + " failed: " + reason));
+	}
+
+	private String notGone(InstanceAttempt current) {
+		LaunchedInstance launched = current.launched;
+		return "could not confirm that instance " + this.plan.index()
+				+ ((launched != null) ? " (pid " + launched.pid() + ")" : "") + " is gone "
+				+ this.context.settings().shutdownTimeout().toMillis()
+				+ " ms after it was destroyed forcibly; a successor would run its shards beside it";
+	}
+
+	/** Why a FAILED or STOPPED instance cannot be spawned again, or {@code null} if it can. */
+	private @Nullable String predecessorStillRunning() {
+		InstanceAttempt previous = this.attempt;
+		LaunchedInstance launched = (previous != null) ? previous.launched : null;
+		if (launched == null || launched.onExit().isDone()) {
+			return null;
+		}
 		launched.destroyForcibly();
-		return launched.onExit()
-			.orTimeout(DESTROY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-			.handle((how, ex) -> {
-				if (ex != null) {
-					logger.error("Sharding instance " + this.plan.index() + " (pid " + launched.pid()
-							+ ") is still running " + DESTROY_WAIT.toSeconds() + " s after it was destroyed forcibly");
-				}
-				return null;
-			});
+		return "sharding instance " + this.plan.index() + " (pid " + launched.pid()
+				+ ") is still running; it is restarted only once it is gone";
+	}
+
+	private CompletableFuture<Boolean> destroyAndConfirm(LaunchedInstance launched) {
+		launched.destroyForcibly();
+		Duration wait = this.context.settings().shutdownTimeout();
+		return launched.onExit().orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS).handle((how, ex) -> {
+			if (ex != null) {
+				logger.error("Sharding instance " + this.plan.index() + " (pid " + launched.pid()
+						+ ") is still running " + wait.toMillis() + " ms after it was destroyed forcibly");
+				return false;
+			}
+			return true;
+		});
 	}
 
 	/** Move to another state if the state machine allows it; publish the change. */
-	private boolean moveTo(InstanceState target, String reason) {
+	private boolean moveTo(InstanceState target, @Nullable String reason, @Nullable FailureCause cause) {
 		InstanceState previous = this.state;
 		if (!previous.canMoveTo(target)) {
 			logger.debug("Sharding instance " + this.plan.index() + " stays " + previous + " (no way to " + target + ")");
@@ -399,13 +498,19 @@ final class InstanceHandle {
 			logger.info("Sharding instance " + this.plan.index() + " " + previous + " -> " + target
 					+ ((reason != null) ? " (" + reason + ")" : ""));
 		}
-		this.manager.publish(new InstanceStateChangedEvent(this.manager, info, previous, reason));
+		this.context.lifecycle()
+			.publish(new InstanceStateChangedEvent(this.context.lifecycle().eventSource(), info, previous, reason,
+					cause));
 		return true;
 	}
 
 	private boolean isRunningState() {
 		return this.state != InstanceState.STOPPED && this.state != InstanceState.FAILED
 				&& this.state != InstanceState.RESTARTING;
+	}
+
+	private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+		return this.context.resources().timer().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	private void cancelBackoff() {
@@ -415,163 +520,12 @@ final class InstanceHandle {
 		}
 	}
 
-	private void releaseSpawnSlot(Attempt current) {
-		if (current.holdsSpawnSlot) {
-			current.holdsSpawnSlot = false;
-			this.manager.releaseSpawnSlot();
-		}
-	}
-
-	/** A fresh per-spawn secret of 256 bits. */
-	static String newToken() {
-		byte[] secret = new byte[32];
-		random.nextBytes(secret);
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-	}
-
 	private static String rootMessage(Throwable ex) {
 		Throwable cause = ex;
 		while (cause instanceof CompletionException && cause.getCause() != null) {
 			cause = cause.getCause();
 		}
 		return String.valueOf(cause.getMessage());
-	}
-
-	/** One spawn of the instance, with everything it owns. */
-	static final class Attempt {
-
-		final String instanceId;
-
-		final String token;
-
-		final CompletableFuture<LaunchedInstance> launchedFuture = new CompletableFuture<>();
-
-		volatile LaunchedInstance launched;
-
-		volatile IpcClient client;
-
-		volatile IpcLink link;
-
-		volatile boolean cancelled;
-
-		volatile boolean holdsSpawnSlot;
-
-		volatile ScheduledFuture<?> deadline;
-
-		final SparePool.Spare spare;
-
-		Attempt(String instanceId, String token, SparePool.Spare spare) {
-			this.instanceId = instanceId;
-			this.token = token;
-			this.spare = spare;
-		}
-
-		void cancelDeadline() {
-			ScheduledFuture<?> current = this.deadline;
-			if (current != null) {
-				current.cancel(false);
-			}
-		}
-
-		void close() {
-			cancelDeadline();
-			IpcClient current = this.client;
-			if (current != null) {
-				current.close();
-			}
-		}
-
-	}
-
-	private final class AttemptLinkHandler implements IpcLinkHandler {
-
-		private final Attempt attempt;
-
-		AttemptLinkHandler(Attempt attempt) {
-			this.attempt = attempt;
-		}
-
-		@Override
-		public void onDispatch(IpcLink link, String event, JsonNode data, Relay relay) {
-			if (relay.targets() != null && !ControlEvents.isReserved(event)) {
-				try {
-					InstanceHandle.this.manager.relayDispatch(InstanceHandle.this.plan.index(), event, data,
-							relay.targets());
-				}
-				catch (IllegalArgumentException ex) {
-					logger.warn("Instance " + InstanceHandle.this.plan.index() + " sent " + event
-							+ " with invalid targets: " + ex.getMessage());
-				}
-				return;
-			}
-			onDispatch(link, event, data);
-		}
-
-		@Override
-		public void onDispatch(IpcLink link, String event, JsonNode data) {
-			if (ControlEvents.CONNECTED.equals(event)) {
-				connected(this.attempt);
-			}
-			else if (!ControlEvents.isReserved(event)) {
-				InstanceHandle.this.manager.messages().onDispatch(event, data, sender(link));
-			}
-		}
-
-		@Override
-		public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request) {
-			if (request.targets() != null) {
-				Duration timeout = (request.timeout() != null && request.timeout() > 0)
-						? Duration.ofMillis(request.timeout()) : InstanceHandle.this.manager.ipcSettings().requestTimeout();
-				try {
-					return InstanceHandle.this.manager.relayRequest(InstanceHandle.this.plan.index(), request.name(),
-							request.payload(), request.targets(), timeout);
-				}
-				catch (IllegalArgumentException ex) {
-					return CompletableFuture
-						.failedFuture(new RequestFailedException(ErrorCode.INVALID_PAYLOAD, ex.getMessage()));
-				}
-			}
-			if (ManagerControlRequests.isControlRequest(request.name())) {
-				return answerControlRequest(request);
-			}
-			return InstanceHandle.this.manager.messages().onRequest(request.name(), request.payload(), sender(link));
-		}
-
-		private CompletionStage<JsonNode> answerControlRequest(Payloads.Request request) {
-			synchronized (InstanceHandle.this) {
-				// a lost or replaced attempt gets nothing: what it asked for is forgotten under this lock
-				// CONNECTING too: the instance may ask before the handshake's completion is handled here
-				InstanceState now = InstanceHandle.this.state;
-				if (InstanceHandle.this.attempt != this.attempt
-						|| (now != InstanceState.CONNECTING && !now.isLinked())) {
-					return CompletableFuture.failedFuture(new RequestFailedException(ErrorCode.NOT_CONNECTED,
-							"instance " + InstanceHandle.this.plan.index() + " is " + InstanceHandle.this.state));
-				}
-				return InstanceHandle.this.manager.controlRequests()
-					.answer(InstanceHandle.this.plan.index(), this.attempt.instanceId, request.name(),
-							request.payload());
-			}
-		}
-
-		@Override
-		public void onError(IpcLink link, Payloads.Error error) {
-			if (ErrorCode.CLIENT_START_FAILED.equals(error.code())) {
-				failed(this.attempt, "its local client failed to start: " + error.message());
-			}
-		}
-
-		@Override
-		public void onLost(IpcLink link, LinkLossCause cause, String detail) {
-			if (cause != LinkLossCause.CLOSED_LOCALLY) {
-				failed(this.attempt, "link lost: " + cause + " (" + detail + ")");
-			}
-		}
-
-		private ShardEventContext sender(IpcLink link) {
-			return new ShardEventContext(InstanceHandle.this.plan.index(), link.remoteId(),
-					InstanceHandle.this.plan.shards());
-		}
-
 	}
 
 }

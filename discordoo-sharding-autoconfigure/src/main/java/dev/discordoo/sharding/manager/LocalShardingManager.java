@@ -4,27 +4,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
-import tools.jackson.databind.JsonNode;
 
 import dev.discordoo.sharding.AllShardsReadyEvent;
 import dev.discordoo.sharding.InstanceInfo;
@@ -33,9 +30,7 @@ import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.ShardingManager;
 import dev.discordoo.sharding.Targets;
 import dev.discordoo.sharding.identify.IdentifyBroker;
-import dev.discordoo.sharding.ipc.FanOutResults;
 import dev.discordoo.sharding.ipc.IpcLink;
-import dev.discordoo.sharding.ipc.Relay;
 import dev.discordoo.sharding.ipc.IpcResources;
 import dev.discordoo.sharding.ipc.IpcSettings;
 import dev.discordoo.sharding.listener.ShardMessageHandler;
@@ -55,21 +50,11 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	private final InstanceLauncher launcher;
 
-	private final RestartPolicy restartPolicy;
-
 	private final IpcSettings ipcSettings;
 
 	private final ManagerSettings settings;
 
-	private final IpcResources resources;
-
 	private final FrameCodec codec;
-
-	private final ShardMessageHandler messages;
-
-	private final IdentifyBroker identify;
-
-	private final ManagerControlRequests controlRequests;
 
 	private final ApplicationEventPublisher publisher;
 
@@ -77,24 +62,18 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	private final String managerId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, this.pid);
 
+	private final InstanceRouter router;
+
+	private final ManagerContext context;
+
 	private final List<InstanceHandle> handles;
 
-	private final RequestFanOut fanOut = new RequestFanOut();
-
-	private SparePool spares;
-
-	private final FanOutResults results;
-
-	private final Semaphore spawnSlots;
+	private @Nullable SparePool spares;
 
 	private final ExecutorService spawner;
 
 	// events leave in transition order, on one thread, and never while a handle's lock is held
 	private final ExecutorService events;
-
-	private final List<RestartListener> restartListeners = new CopyOnWriteArrayList<>();
-
-	private long nextLaunchNanos = System.nanoTime();
 
 	private volatile boolean running;
 
@@ -103,27 +82,12 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	private final CountDownLatch stopped = new CountDownLatch(1);
 
 	/**
-	 * Told of every automatic restart, for metrics.
-	 */
-	@FunctionalInterface
-	public interface RestartListener {
-
-		/**
-		 * An instance is being restarted.
-		 * @param index the instance index
-		 * @param reason why it was lost
-		 */
-		void onRestart(int index, String reason);
-
-	}
-
-	/**
 	 * Create a manager; {@link #start()} spawns the instances.
 	 * @param allocation which instances run which shards
 	 * @param launcher starts the instances
 	 * @param restartPolicy decides restarts
 	 * @param ipcSettings IPC limits and timings
-	 * @param settings spawn pacing and shutdown timeout
+	 * @param settings spawn pacing, shutdown and ready timeouts
 	 * @param resources IPC threads
 	 * @param codec the frame codec
 	 * @param messages receives the instances' application events and requests
@@ -135,20 +99,20 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 			ShardMessageHandler messages, IdentifyBroker identify, ApplicationEventPublisher publisher) {
 		this.allocation = allocation;
 		this.launcher = launcher;
-		this.restartPolicy = restartPolicy;
 		this.ipcSettings = ipcSettings;
 		this.settings = settings;
-		this.resources = resources;
 		this.codec = codec;
-		this.messages = messages;
-		this.identify = identify;
-		this.controlRequests = new ManagerControlRequests(allocation, identify, codec.mapper());
 		this.publisher = publisher;
-		this.spawnSlots = new Semaphore(settings.spawnConcurrency());
-		this.handles = allocation.instances().stream().map((plan) -> new InstanceHandle(this, plan)).toList();
-		this.results = new FanOutResults(codec.mapper());
 		this.spawner = Executors.newCachedThreadPool(daemons("discordoo-spawner-"));
 		this.events = Executors.newSingleThreadExecutor(daemons("discordoo-manager-events-"));
+		this.router = new InstanceRouter(allocation, messages,
+				new ManagerControlRequests(allocation, identify, codec.mapper()), codec, this::liveLink,
+				this::whyNoLink);
+		this.context = new ManagerContext(this.managerId, this.pid, allocation.totalShards(), ipcSettings, settings,
+				launcher, restartPolicy, resources, codec,
+				new SpawnThrottle(settings.spawnConcurrency(), settings.spawnDelay()), this.spawner, identify,
+				this.router, new Lifecycle());
+		this.handles = allocation.instances().stream().map((plan) -> new InstanceHandle(this.context, plan)).toList();
 	}
 
 	@Override
@@ -184,7 +148,8 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		for (InstanceHandle handle : this.handles) {
 			stops.add(handle.stopGracefully());
 		}
-		long waitMillis = this.settings.shutdownTimeout().toMillis() + 15_000;
+		// the graceful stop, then as long again for a forced one to be confirmed, and a margin
+		long waitMillis = 2 * this.settings.shutdownTimeout().toMillis() + 5_000;
 		try {
 			CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(waitMillis, TimeUnit.MILLISECONDS);
 		}
@@ -226,7 +191,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		if (count < 0) {
 			throw new IllegalArgumentException("spares must not be negative, was " + count);
 		}
-		this.spares = (count > 0) ? new SparePool(this, count) : null;
+		this.spares = (count > 0) ? new SparePool(this.context, this.handles.size(), count) : null;
 	}
 
 	/**
@@ -234,7 +199,8 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	 * @return the pids, empty without spares
 	 */
 	public List<Long> sparePids() {
-		return (this.spares != null) ? this.spares.pids() : List.of();
+		SparePool pool = this.spares;
+		return (pool != null) ? pool.pids() : List.of();
 	}
 
 	/**
@@ -289,17 +255,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	@Override
 	public void broadcast(String event, Object payload) {
-		for (InstanceHandle handle : this.handles) {
-			IpcLink link = handle.link();
-			if (link != null) {
-				try {
-					link.dispatch(event, payload);
-				}
-				catch (IllegalStateException ex) {
-					logger.debug("Broadcast of " + event + " missed instance " + handle.index() + ": " + ex.getMessage());
-				}
-			}
-		}
+		this.router.broadcast(event, payload);
 	}
 
 	@Override
@@ -311,15 +267,12 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	@Override
 	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
 			Class<T> type, Duration timeout) {
-		List<Integer> indices = resolve(targets, -1);
-		JsonNode tree = (payload instanceof JsonNode node) ? node : this.codec.mapper().valueToTree(payload);
-		return fanOut(name, tree, indices, timeout, null)
-			.thenApply((answers) -> this.results.bind(answers, type));
+		return this.router.request(name, payload, targets, type, timeout, this.codec);
 	}
 
 	@Override
 	public int instanceForGuild(long guildId) {
-		return resolve(Targets.guild(guildId), -1).get(0);
+		return this.router.resolve(Targets.guild(guildId), -1).get(0);
 	}
 
 	/**
@@ -335,16 +288,8 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	 * @param index the instance index
 	 * @return the link, or {@code null} when the instance is not identified or ready
 	 */
-	public IpcLink link(int index) {
+	public @Nullable IpcLink link(int index) {
 		return handle(index).link();
-	}
-
-	/**
-	 * Register a listener told of every automatic restart.
-	 * @param listener the listener
-	 */
-	public void addRestartListener(RestartListener listener) {
-		this.restartListeners.add(listener);
 	}
 
 	private InstanceHandle handle(int index) {
@@ -355,178 +300,70 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		return this.handles.get(index);
 	}
 
-	List<Integer> resolve(Targets targets, int self) {
-		return targets.resolve(this.handles.size(), this.allocation.totalShards(),
-				this.allocation::instanceOf, self);
-	}
-
-	/** Resolve the wire form of targets: {@code "all"} or a list of instance indices. */
-	List<Integer> resolve(JsonNode targets) {
-		if (targets.isString() && "all".equals(targets.stringValue())) {
-			return resolve(Targets.all(), -1);
-		}
-		if (targets.isArray()) {
-			List<Integer> indices = new ArrayList<>();
-			for (JsonNode index : targets) {
-				if (!index.isIntegralNumber() || !index.canConvertToInt()) {
-					throw new IllegalArgumentException("targets must hold instance indices, had " + index);
-				}
-				indices.add(index.intValue());
-			}
-			return indices;
-		}
-		throw new IllegalArgumentException("targets must be \"all\" or a list of instance indices, was " + targets);
-	}
-
-	CompletableFuture<List<InstanceResult<JsonNode>>> fanOut(String name, JsonNode payload, List<Integer> indices,
-			Duration timeout, Integer from) {
-		return this.fanOut.send(name, payload, indices, timeout, from, this::liveLink,
-				(index) -> (index < 0 || index >= this.handles.size()) ? "no instance " + index
-						: "instance " + index + " is " + this.handles.get(index).state());
-	}
-
-	/** Relay an instance's broadcast to its targets, naming it as the sender. */
-	void relayDispatch(int from, String event, JsonNode data, JsonNode targets) {
-		Relay relay = new Relay(null, from);
-		for (int index : resolve(targets)) {
-			IpcLink link = liveLink(index);
-			if (link == null) {
-				logger.debug("Relay of " + event + " from instance " + from + " missed instance " + index);
-				continue;
-			}
-			try {
-				link.dispatch(event, data, relay);
-			}
-			catch (IllegalStateException ex) {
-				logger.debug("Relay of " + event + " from instance " + from + " missed instance " + index, ex);
-			}
-		}
-	}
-
-	/** Relay an instance's request to its targets; the result is the list of entries. */
-	CompletableFuture<JsonNode> relayRequest(int from, String name, JsonNode payload, JsonNode targets,
-			Duration timeout) {
-		return fanOut(name, payload, resolve(targets), timeout, from).thenApply(this.results::toJson);
-	}
-
-	ManagerControlRequests controlRequests() {
-		return this.controlRequests;
-	}
-
-	IdentifyBroker identify() {
-		return this.identify;
-	}
-
-	private IpcLink liveLink(int index) {
+	private @Nullable IpcLink liveLink(int index) {
 		return (index >= 0 && index < this.handles.size()) ? this.handles.get(index).link() : null;
 	}
 
-	SparePool.Spare takeSpare() {
-		return (this.spares != null) ? this.spares.take() : null;
-	}
-
-	int instanceCount() {
-		return this.handles.size();
-	}
-
-	void onInstanceReady() {
-		List<InstanceInfo> all = instances();
-		if (all.stream().allMatch((info) -> info.state() == InstanceState.READY)) {
-			if (this.spares != null) {
-				this.spares.fill();
-			}
-			logger.info("All " + all.size() + " sharding instances are READY");
-			publish(new AllShardsReadyEvent(this, all));
-		}
-	}
-
-	void onRestart(int index, String reason) {
-		for (RestartListener listener : this.restartListeners) {
-			listener.onRestart(index, reason);
-		}
-	}
-
-	void publish(ApplicationEvent event) {
-		try {
-			this.events.execute(() -> {
-				try {
-					this.publisher.publishEvent(event);
-				}
-				catch (RuntimeException ex) {
-					logger.error("Sharding event listener failed on " + event, ex);
-				}
-			});
-		}
-		catch (RejectedExecutionException ex) {
-			logger.debug("Manager stopped: dropped " + event);
-		}
-	}
-
-	void acquireSpawnSlot() throws InterruptedException {
-		this.spawnSlots.acquire();
-		long launchAt;
-		synchronized (this) {
-			launchAt = Math.max(System.nanoTime(), this.nextLaunchNanos);
-			this.nextLaunchNanos = launchAt + this.settings.spawnDelay().toNanos();
-		}
-		long wait;
-		while ((wait = launchAt - System.nanoTime()) > 0) {
-			LockSupport.parkNanos(wait);
-			if (Thread.interrupted()) {
-				this.spawnSlots.release();
-				throw new InterruptedException();
-			}
-		}
-	}
-
-	void releaseSpawnSlot() {
-		this.spawnSlots.release();
-	}
-
-	int totalShards() {
-		return this.allocation.totalShards();
-	}
-
-	long pid() {
-		return this.pid;
-	}
-
-	InstanceLauncher launcher() {
-		return this.launcher;
-	}
-
-	RestartPolicy restartPolicy() {
-		return this.restartPolicy;
-	}
-
-	IpcSettings ipcSettings() {
-		return this.ipcSettings;
-	}
-
-	ManagerSettings settings() {
-		return this.settings;
-	}
-
-	IpcResources resources() {
-		return this.resources;
-	}
-
-	FrameCodec codec() {
-		return this.codec;
-	}
-
-	ShardMessageHandler messages() {
-		return this.messages;
-	}
-
-	ExecutorService spawner() {
-		return this.spawner;
+	private String whyNoLink(int index) {
+		return (index < 0 || index >= this.handles.size()) ? "no instance " + index
+				: "instance " + index + " is " + this.handles.get(index).state();
 	}
 
 	private static ThreadFactory daemons(String prefix) {
 		CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
 		threads.setDaemon(true);
 		return threads;
+	}
+
+	/** The manager's side of its instances' lives, for {@link ManagerContext}. */
+	private final class Lifecycle implements ManagerContext.Lifecycle {
+
+		@Override
+		public boolean isRunning() {
+			return LocalShardingManager.this.running;
+		}
+
+		@Override
+		public SparePool.@Nullable Spare takeSpare() {
+			SparePool pool = LocalShardingManager.this.spares;
+			return (pool != null) ? pool.take() : null;
+		}
+
+		@Override
+		public void publish(ApplicationEvent event) {
+			try {
+				LocalShardingManager.this.events.execute(() -> {
+					try {
+						LocalShardingManager.this.publisher.publishEvent(event);
+					}
+					catch (RuntimeException ex) {
+						logger.error("Sharding event listener failed on " + event, ex);
+					}
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				logger.debug("Manager stopped: dropped " + event);
+			}
+		}
+
+		@Override
+		public Object eventSource() {
+			return LocalShardingManager.this;
+		}
+
+		@Override
+		public void instanceReady() {
+			List<InstanceInfo> all = instances();
+			if (all.stream().allMatch((info) -> info.state() == InstanceState.READY)) {
+				SparePool pool = LocalShardingManager.this.spares;
+				if (pool != null) {
+					pool.fill();
+				}
+				logger.info("All " + all.size() + " sharding instances are READY");
+				publish(new AllShardsReadyEvent(LocalShardingManager.this, all));
+			}
+		}
+
 	}
 
 }

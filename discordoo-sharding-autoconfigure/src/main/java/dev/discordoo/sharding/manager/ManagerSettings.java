@@ -8,9 +8,11 @@ import java.time.Duration;
  * @param spawnDelay the least time between two spawns
  * @param spawnConcurrency how many instances may be starting (not yet identified) at once
  * @param shutdownTimeout how long an instance may take to stop gracefully before it is
- * destroyed forcibly
+ * destroyed forcibly, and then to be gone after that
+ * @param readyTimeout how long an instance's local client may take from IDENTIFY to READY
  */
-public record ManagerSettings(Duration spawnDelay, int spawnConcurrency, Duration shutdownTimeout) {
+public record ManagerSettings(Duration spawnDelay, int spawnConcurrency, Duration shutdownTimeout,
+		Duration readyTimeout) {
 
 	/**
 	 * Validate the settings.
@@ -24,6 +26,9 @@ public record ManagerSettings(Duration spawnDelay, int spawnConcurrency, Duratio
 		}
 		if (shutdownTimeout == null || shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
 			throw new IllegalArgumentException("shutdownTimeout must be positive, was " + shutdownTimeout);
+		}
+		if (readyTimeout == null || readyTimeout.isNegative() || readyTimeout.isZero()) {
+			throw new IllegalArgumentException("readyTimeout must be positive, was " + readyTimeout);
 		}
 	}
 

@@ -24,7 +24,9 @@ final class SparePool {
 
 	private static final Duration DESTROY_WAIT = Duration.ofSeconds(10);
 
-	private final LocalShardingManager manager;
+	private final ManagerContext context;
+
+	private final int instanceCount;
 
 	private final int size;
 
@@ -41,17 +43,18 @@ final class SparePool {
 			InetSocketAddress endpoint) {
 	}
 
-	SparePool(LocalShardingManager manager, int size) {
-		this.manager = manager;
+	SparePool(ManagerContext context, int instanceCount, int size) {
+		this.context = context;
+		this.instanceCount = instanceCount;
 		this.size = size;
 	}
 
 	/** Start spares until the pool is full. */
 	synchronized void fill() {
-		while (this.manager.isRunning() && this.waiting.size() + this.starting < this.size) {
+		while (this.context.lifecycle().isRunning() && this.waiting.size() + this.starting < this.size) {
 			this.starting++;
 			int number = this.numbers.getAndIncrement();
-			this.manager.spawner().execute(() -> launch(number));
+			this.context.spawner().execute(() -> launch(number));
 		}
 	}
 
@@ -103,12 +106,12 @@ final class SparePool {
 	}
 
 	private void launch(int number) {
-		String instanceId = DiscordooSnowflake.generate(this.manager.instanceCount() + number, this.manager.pid());
-		String token = InstanceHandle.newToken();
+		String instanceId = DiscordooSnowflake.generate(this.instanceCount + number, this.context.pid());
+		String token = InstanceAttempt.newToken();
 		LaunchedInstance launched;
 		try {
-			launched = this.manager.launcher()
-				.launch(new InstanceSpawn(number, this.manager.managerId(), instanceId, token, true));
+			launched = this.context.launcher()
+				.launch(new InstanceSpawn(number, this.context.managerId(), instanceId, token, true));
 		}
 		catch (Exception ex) {
 			logger.warn("Could not start spare " + number + ": " + ex);
@@ -120,7 +123,7 @@ final class SparePool {
 		launched.endpoint().whenComplete((endpoint, ex) -> {
 			synchronized (this) {
 				this.starting--;
-				if (ex == null && this.manager.isRunning()) {
+				if (ex == null && this.context.lifecycle().isRunning()) {
 					this.waiting.add(new Spare(number, instanceId, token, launched, endpoint));
 					logger.info("Spare " + number + " (pid " + launched.pid() + ") is waiting to take over");
 					return;

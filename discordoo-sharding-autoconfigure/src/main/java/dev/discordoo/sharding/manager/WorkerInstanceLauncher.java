@@ -13,7 +13,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -63,15 +63,33 @@ public final class WorkerInstanceLauncher implements InstanceLauncher {
 			.filter((listener) -> !(listener instanceof LoggingApplicationListener))
 			.toList());
 		LaunchedWorker worker = new LaunchedWorker(spawn.index());
-		application.addListeners((event) -> {
-			if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == worker.context) {
-				worker.exit.complete("worker context closed");
-			}
-		});
+		application.setApplicationContextFactory((type) -> new WorkerContext(worker));
 		Thread runner = new Thread(() -> worker.run(application), "discordoo-worker-start-" + spawn.index());
 		runner.setDaemon(true);
 		runner.start();
 		return worker;
+	}
+
+	/**
+	 * A worker's application context, which tells its worker when it is closed: at the end of
+	 * its close, after its beans (the shard client among them) are destroyed. A successor
+	 * started before that would run the same shards beside a client that is still stopping,
+	 * so the worker does not count as exited at the start of the close.
+	 */
+	private static final class WorkerContext extends AnnotationConfigApplicationContext {
+
+		private final LaunchedWorker worker;
+
+		WorkerContext(LaunchedWorker worker) {
+			this.worker = worker;
+		}
+
+		@Override
+		protected void onClose() {
+			super.onClose();
+			this.worker.exit.complete("worker context closed");
+		}
+
 	}
 
 	private static final class LaunchedWorker implements LaunchedInstance {

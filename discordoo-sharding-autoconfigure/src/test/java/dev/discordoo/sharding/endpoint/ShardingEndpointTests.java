@@ -27,9 +27,10 @@ class ShardingEndpointTests {
 	@Test
 	void listsEveryInstance() {
 		assertThat(this.endpoint.instances().instances()).containsExactly(
-				new InstanceDescriptor(0, "10000", List.of(0, 1), 8, InstanceState.READY, 4000L, 2.5, 1000L, 0, null),
+				new InstanceDescriptor(0, "10000", List.of(0, 1), 8, InstanceState.READY, 4000L, 2.5, 1000L, 0, null,
+						null),
 				new InstanceDescriptor(1, "10001", List.of(2, 3), 8, InstanceState.RESTARTING, null, null, null, 0,
-						null));
+						null, null));
 	}
 
 	@Test

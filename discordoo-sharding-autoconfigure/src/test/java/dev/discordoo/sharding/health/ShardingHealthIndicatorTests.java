@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
+import dev.discordoo.sharding.FailureCause;
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.testbot.ScriptedShardingManager;
@@ -33,14 +34,15 @@ class ShardingHealthIndicatorTests {
 	@Test
 	void detailsDescribeEveryInstanceAndLeaveOutWhatIsUnknown() {
 		InstanceInfo failed = new InstanceInfo(1, "2002", List.of(2, 3), 4, InstanceState.FAILED, -1, null, null, 5,
-				"exited unexpectedly: exit code 1");
+				"exited unexpectedly: exit code 1", FailureCause.EXITED);
 		Health health = health(instance(0, InstanceState.READY, 2.5, 1000L), failed);
 		assertThat(health.getDetails().get("instances")).asInstanceOf(InstanceOfAssertFactories.list(Map.class))
 			.containsExactly(
 					Map.of("index", 0, "id", "10000", "shards", List.of(0, 1), "state", InstanceState.READY, "pid",
 							4000L, "heartbeatLatencyMillis", 2.5, "lastHeartbeatAgeMillis", 1000L, "restarts", 0),
 					Map.of("index", 1, "id", "2002", "shards", List.of(2, 3), "state", InstanceState.FAILED,
-							"restarts", 5, "lastFailure", "exited unexpectedly: exit code 1"));
+							"restarts", 5, "lastFailure", "exited unexpectedly: exit code 1", "lastFailureCause",
+							FailureCause.EXITED));
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package dev.discordoo.sharding.manager;
 
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -18,6 +19,14 @@ final class ManagerExtension implements AfterEachCallback {
 	 */
 	ManagerTestSupport start(Map<String, Object> properties) {
 		this.support = new ManagerTestSupport(properties);
+		return this.support;
+	}
+
+	/**
+	 * Start a manager of the test bot whose instance launcher is wrapped.
+	 */
+	ManagerTestSupport start(Map<String, Object> properties, UnaryOperator<InstanceLauncher> launchers) {
+		this.support = new ManagerTestSupport(properties, launchers);
 		return this.support;
 	}
 

@@ -12,8 +12,10 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -55,6 +57,13 @@ final class ManagerTestSupport implements AutoCloseable {
 	final LocalShardingManager manager;
 
 	ManagerTestSupport(Map<String, Object> properties) {
+		this(properties, UnaryOperator.identity());
+	}
+
+	/**
+	 * Start a manager whose instance launcher is wrapped, to hold, count or break launches.
+	 */
+	ManagerTestSupport(Map<String, Object> properties, UnaryOperator<InstanceLauncher> launchers) {
 		Map<String, Object> all = new LinkedHashMap<>();
 		all.put("discordoo.sharding.processes.main-class", TestBotApplication.class.getName());
 		all.put("discordoo.sharding.processes.jvm-args", FAST_CHILD_JVM_ARGS);
@@ -71,6 +80,14 @@ final class ManagerTestSupport implements AutoCloseable {
 		application.setDefaultProperties(all);
 		application.addInitializers((context) -> {
 			context.getBeanFactory().registerSingleton("recordingMessageHandler", this.messages);
+			context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessAfterInitialization(Object bean, String beanName) {
+					return (bean instanceof InstanceLauncher launcher) ? launchers.apply(launcher) : bean;
+				}
+
+			});
 			context.addApplicationListener((ApplicationListener<InstanceStateChangedEvent>) this::record);
 			context.addApplicationListener((ApplicationListener<AllShardsReadyEvent>) this.allReady::add);
 			context.addApplicationListener((ApplicationListener<AvailabilityChangeEvent<?>>) (event) -> {

@@ -2,6 +2,7 @@ package dev.discordoo.sharding.metrics;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.discordoo.sharding.GatewayInfo;
 import dev.discordoo.sharding.InstanceState;
+import dev.discordoo.sharding.InstanceStateChangedEvent;
 import dev.discordoo.sharding.identify.IdentifyBroker;
 import dev.discordoo.sharding.ipc.IpcResources;
 import dev.discordoo.sharding.ipc.IpcSettings;
@@ -75,16 +77,27 @@ class ShardingManagerMetricsTests {
 			return new ExitedInstance();
 		};
 		ShardAllocation allocation = ShardAllocation.of("2", null, 1);
+		AtomicReference<ShardingManagerMetrics> metrics = new AtomicReference<>();
 		try (IpcResources resources = new IpcResources("metrics-test");
 				IdentifyBroker identify = new IdentifyBroker(new GatewayInfo("wss://gateway.invalid", 2, 1),
 						Duration.ofMillis(10), Duration.ofSeconds(1), null, allocation::instanceOf)) {
 			LocalShardingManager manager = new LocalShardingManager(allocation, launcher,
 					new RestartPolicy(new RestartPolicy.Settings(true, Duration.ofMillis(10), Duration.ofMillis(10), 1,
 							Duration.ZERO, 1, Duration.ofMinutes(10))),
-					IpcSettings.defaults(), new ManagerSettings(Duration.ZERO, 2, Duration.ofSeconds(1)), resources,
+					IpcSettings.defaults(),
+					new ManagerSettings(Duration.ZERO, 2, Duration.ofSeconds(1), Duration.ofMinutes(1)), resources,
 					new FrameCodec(), ShardMessageHandler.NONE, identify, (event) -> {
+						// the meters count what the manager publishes, as the context would hand it over
+						if (event instanceof InstanceStateChangedEvent changed) {
+							metrics.get().onApplicationEvent(changed);
+						}
 					});
-			new ShardingManagerMetrics(manager).bindTo(this.registry);
+			metrics.set(new ShardingManagerMetrics(manager));
+			metrics.get().bindTo(this.registry);
+			// every reason is there from the start, at zero
+			assertThat(this.registry.get("discordoo.sharding.restarts").tag("instance", "1").tag("reason", "heartbeat")
+				.counter()
+				.count()).isZero();
 			manager.start();
 			try {
 				await().atMost(Duration.ofSeconds(10))
@@ -96,14 +109,14 @@ class ShardingManagerMetricsTests {
 				manager.stop();
 			}
 		}
-		assertThat(restarts("0").getId().getTag("reason")).isEqualTo("launch-failed");
-		assertThat(restarts("0").count()).isEqualTo(1);
-		assertThat(restarts("1").getId().getTag("reason")).isEqualTo("exited");
-		assertThat(restarts("1").count()).isEqualTo(1);
+		assertThat(restarts("0", "launch-failed").count()).isEqualTo(1);
+		assertThat(restarts("0", "exited").count()).isZero();
+		assertThat(restarts("1", "exited").count()).isEqualTo(1);
+		assertThat(restarts("1", "launch-failed").count()).isZero();
 	}
 
-	private Counter restarts(String instance) {
-		return this.registry.get("discordoo.sharding.restarts").tag("instance", instance).counter();
+	private Counter restarts(String instance, String reason) {
+		return this.registry.get("discordoo.sharding.restarts").tag("instance", instance).tag("reason", reason).counter();
 	}
 
 	private TimeGauge latency(String instance) {

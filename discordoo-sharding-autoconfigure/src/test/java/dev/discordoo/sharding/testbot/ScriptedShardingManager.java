@@ -67,7 +67,7 @@ public final class ScriptedShardingManager implements ShardingManager {
 		boolean running = state != InstanceState.STOPPED && state != InstanceState.FAILED
 				&& state != InstanceState.RESTARTING;
 		return new InstanceInfo(index, "1000" + index, List.of(2 * index, 2 * index + 1), 8, state,
-				running ? 4000 + index : -1, latencyMillis, heartbeatAgeMillis, 0, null);
+				running ? 4000 + index : -1, latencyMillis, heartbeatAgeMillis, 0, null, null);
 	}
 
 	@Override

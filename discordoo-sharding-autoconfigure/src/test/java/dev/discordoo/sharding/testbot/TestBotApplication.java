@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -22,7 +23,8 @@ import dev.discordoo.sharding.instance.InstanceRuntime;
  * The bot the manager tests shard: the same class runs as the manager (in the test JVM or
  * a separate one) and as every instance. Its local client reports its assignment to the
  * manager, and misbehaves on request: {@code testbot.fail-file} makes start fail while that
- * file exists, {@code testbot.hang-on-destroy} makes destroy never return, and
+ * file exists, {@code testbot.hang-on-destroy} makes destroy wait for {@link #DESTROY_GATE},
+ * {@code testbot.hang-on-start} makes start wait until destroy, and
  * {@code testbot.identify-url} makes it identify each shard at a fake Discord, with a permit
  * from the manager for each, before it reports ready. Its events and
  * requests are in {@link TestBotHandlers}.
@@ -34,22 +36,51 @@ public class TestBotApplication {
 	/** The event each instance sends its manager once started. */
 	public static final String ASSIGNED = "ASSIGNED";
 
+	/**
+	 * What {@code testbot.hang-on-destroy} waits for, interrupts or not (a client that ignores
+	 * them): in a child JVM for ever, in a worker until the test opens it.
+	 */
+	public static final AtomicReference<CountDownLatch> DESTROY_GATE = new AtomicReference<>(new CountDownLatch(1));
+
 
 	public static void main(String[] args) {
 		SpringApplication.run(TestBotApplication.class, args);
+	}
+
+	private static void awaitUninterruptibly(CountDownLatch gate) {
+		boolean interrupted = false;
+		while (gate.getCount() > 0) {
+			try {
+				gate.await();
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Bean
 	ShardClient testBotClient(ObjectProvider<InstanceRuntime> runtime, ObjectProvider<ShardingInstance> instance,
 			@Value("${testbot.fail-file:}") String failFile,
 			@Value("${testbot.hang-on-destroy:false}") boolean hangOnDestroy,
+			@Value("${testbot.hang-on-start:false}") boolean hangOnStart,
 			@Value("${testbot.identify-url:}") String identifyUrl, @Value("${testbot.token:}") String token) {
 		return new ShardClient() {
+
+			private final CountDownLatch destroyed = new CountDownLatch(1);
 
 			@Override
 			public void start(ShardAssignment assignment) throws Exception {
 				if (!failFile.isEmpty() && Files.exists(Path.of(failFile))) {
 					throw new IllegalStateException("testbot told to fail by " + failFile);
+				}
+				if (hangOnStart) {
+					// never ready: a client stuck waiting for its gateway
+					this.destroyed.await();
+					return;
 				}
 				if (!identifyUrl.isEmpty()) {
 					FakeGatewayIdentify gateway = new FakeGatewayIdentify(identifyUrl, token);
@@ -69,13 +100,9 @@ public class TestBotApplication {
 
 			@Override
 			public void destroy() {
+				this.destroyed.countDown();
 				if (hangOnDestroy) {
-					try {
-						new CountDownLatch(1).await();
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
+					awaitUninterruptibly(DESTROY_GATE.get());
 				}
 			}
 
