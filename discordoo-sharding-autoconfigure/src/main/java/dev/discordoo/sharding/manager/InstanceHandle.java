@@ -34,6 +34,13 @@ import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
  * never touch its successor; and a successor is only started once its predecessor is
  * confirmed gone; when it cannot be confirmed, the instance is FAILED
  * ({@link FailureCause#NOT_CONFIRMED_GONE}) rather than doubled.
+ *
+ * <p>Longer than the other classes of this package on purpose: one lock guards the state
+ * machine and the current attempt, and every step of an instance's life (spawn, launch,
+ * handshake, ready, loss, teardown, restart, stop) takes it. Split over classes, that lock
+ * would have to be shared, and the order of the transitions would no longer read in one
+ * place. What an attempt holds is {@link InstanceAttempt}'s, its traffic
+ * {@link AttemptLinkHandler}'s and {@link InstanceRouter}'s.
  */
 final class InstanceHandle {
 

@@ -41,6 +41,10 @@ import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
  * The sharding manager for instances on this host (child processes or in-JVM workers). As a
  * {@link SmartLifecycle} it spawns every instance on start and, on stop, asks each to stop,
  * destroying forcibly whatever is still running after the shutdown timeout.
+ *
+ * <p>Most of its length is the public {@link ShardingManager} API and the lifecycle; the
+ * work is done by its {@link InstanceHandle}s, its {@link InstanceRouter} and its
+ * {@link SparePool}.
  */
 public final class LocalShardingManager implements ShardingManager, SmartLifecycle {
 

@@ -3,21 +3,16 @@ package dev.discordoo.sharding.manager;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,31 +45,6 @@ class ProcessesFailureTests {
 			this.separateManager.destroyForcibly();
 			tree.forEach(ProcessHandle::destroyForcibly);
 		}
-	}
-
-	@Test
-	void crashLoopBacksOffThenFailsAndAManualRestartBringsItBack(@TempDir Path dir) throws Exception {
-		Path failFile = Files.createFile(dir.resolve("fail"));
-		this.support = this.managers.start(Map.of("discordoo.sharding.shards", "1",
-				"discordoo.sharding.restart.max-restarts", "2", "discordoo.sharding.restart.initial-backoff", "200ms",
-				"discordoo.sharding.restart.multiplier", "3",
-				"discordoo.sharding.instance.properties.testbot.fail-file", failFile.toString()));
-		this.support.awaitInstance(0, Duration.ofSeconds(90), (info) -> info.state() == InstanceState.FAILED);
-		List<Long> delays = this.support.transitions.stream()
-			.filter((event) -> event.getState() == InstanceState.RESTARTING)
-			.map(InstanceStateChangedEvent::getReason)
-			.map(ProcessesFailureTests::delayMillis)
-			.toList();
-		assertThat(delays).containsExactly(200L, 600L);
-		InstanceInfo failed = this.support.manager.instance(0);
-		assertThat(failed.lastFailure()).contains("restarted 2 times").contains("failed to start");
-		assertThat(failed.pid()).isEqualTo(-1);
-		assertThat(this.support.childPids()).hasSize(3).noneMatch(ManagerTestSupport::isAlive);
-
-		Files.delete(failFile);
-		InstanceInfo restarted = this.support.manager.restart(0).get(90, TimeUnit.SECONDS);
-		assertThat(restarted.state()).isEqualTo(InstanceState.READY);
-		assertThat(ManagerTestSupport.isAlive(this.support.manager.instance(0).pid())).isTrue();
 	}
 
 	@Test
@@ -164,12 +134,6 @@ class ProcessesFailureTests {
 			.until(() -> instances.stream().noneMatch((instance) -> ManagerTestSupport.isAlive(instance.pid())));
 		System.out.printf("processes mode: manager SIG%s -> all instances exited in %d ms%n", signal,
 				Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
-	}
-
-	private static long delayMillis(String reason) {
-		Matcher matcher = Pattern.compile("in (\\d+) ms").matcher(reason);
-		assertThat(matcher.find()).as("delay in '%s'", reason).isTrue();
-		return Long.parseLong(matcher.group(1));
 	}
 
 }

@@ -1,7 +1,5 @@
 package dev.discordoo.sharding.manager;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
@@ -85,22 +82,6 @@ class WorkersModeTests {
 		this.support.context.close();
 		assertThat(this.support.manager.instances()).allMatch((info) -> info.state() == InstanceState.STOPPED);
 		await().atMost(Duration.ofSeconds(10)).until(() -> instanceTimers() == 0);
-	}
-
-	@Test
-	void aWorkerThatKeepsFailingToStartEndsFailedUntilRestartedByHand(@TempDir Path dir) throws Exception {
-		Path failFile = Files.createFile(dir.resolve("fail"));
-		this.support = this.managers.start(Map.of("discordoo.sharding.mode", "workers",
-				"discordoo.sharding.shards", "1", "discordoo.sharding.restart.max-restarts", "2",
-				"discordoo.sharding.restart.initial-backoff", "100ms",
-				"discordoo.sharding.instance.properties.testbot.fail-file", failFile.toString()));
-		this.support.awaitInstance(0, Duration.ofSeconds(60), (info) -> info.state() == InstanceState.FAILED);
-		assertThat(this.support.manager.instance(0).lastFailure()).contains("failed to start");
-		await().atMost(Duration.ofSeconds(10)).until(() -> instanceTimers() == 0);
-		Files.delete(failFile);
-		InstanceInfo restarted = this.support.manager.restart(0).get(60, TimeUnit.SECONDS);
-		assertThat(restarted.state()).isEqualTo(InstanceState.READY);
-		assertThat(instanceTimers()).isEqualTo(1);
 	}
 
 	@Test
