@@ -38,6 +38,8 @@ final class InstanceRouter {
 
 	private final ManagerControlRequests controlRequests;
 
+	private final FrameCodec codec;
+
 	private final FanOutResults results;
 
 	private final RequestFanOut fanOut = new RequestFanOut();
@@ -60,6 +62,7 @@ final class InstanceRouter {
 		this.allocation = allocation;
 		this.messages = messages;
 		this.controlRequests = controlRequests;
+		this.codec = codec;
 		this.results = new FanOutResults(codec.mapper());
 		this.links = links;
 		this.whyNoLink = whyNoLink;
@@ -92,9 +95,9 @@ final class InstanceRouter {
 	}
 
 	<T> CompletableFuture<List<InstanceResult<T>>> request(String name, @Nullable Object payload, Targets targets,
-			Class<T> type, Duration timeout, FrameCodec codec) {
+			Class<T> type, Duration timeout) {
 		List<Integer> indices = resolve(targets, -1);
-		JsonNode tree = (payload instanceof JsonNode node) ? node : codec.mapper().valueToTree(payload);
+		JsonNode tree = (payload instanceof JsonNode node) ? node : this.codec.mapper().valueToTree(payload);
 		return fanOut(name, tree, indices, timeout, null).thenApply((answers) -> this.results.bind(answers, type));
 	}
 

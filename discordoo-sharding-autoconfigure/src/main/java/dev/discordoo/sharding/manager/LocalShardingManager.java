@@ -58,8 +58,6 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	private final ManagerSettings settings;
 
-	private final FrameCodec codec;
-
 	private final ApplicationEventPublisher publisher;
 
 	private final long pid = ProcessHandle.current().pid();
@@ -105,7 +103,6 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		this.launcher = launcher;
 		this.ipcSettings = ipcSettings;
 		this.settings = settings;
-		this.codec = codec;
 		this.publisher = publisher;
 		this.spawner = Executors.newCachedThreadPool(daemons("discordoo-spawner-"));
 		this.events = Executors.newSingleThreadExecutor(daemons("discordoo-manager-events-"));
@@ -271,7 +268,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	@Override
 	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
 			Class<T> type, Duration timeout) {
-		return this.router.request(name, payload, targets, type, timeout, this.codec);
+		return this.router.request(name, payload, targets, type, timeout);
 	}
 
 	@Override
