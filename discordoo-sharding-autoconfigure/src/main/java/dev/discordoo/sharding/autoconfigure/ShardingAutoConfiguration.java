@@ -2,7 +2,6 @@ package dev.discordoo.sharding.autoconfigure;
 
 import java.util.Map;
 
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -14,6 +13,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
@@ -46,6 +46,7 @@ import dev.discordoo.sharding.manager.ManagerSettings;
 import dev.discordoo.sharding.manager.ProcessInstanceLauncher;
 import dev.discordoo.sharding.manager.RestartPolicy;
 import dev.discordoo.sharding.manager.ShardAllocation;
+import dev.discordoo.sharding.manager.ShardIds;
 import dev.discordoo.sharding.manager.ShardingReadinessPublisher;
 import dev.discordoo.sharding.manager.WorkerInstanceLauncher;
 import dev.discordoo.sharding.protocol.FrameCodec;
@@ -61,6 +62,12 @@ import dev.discordoo.sharding.protocol.FrameCodec;
 public final class ShardingAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ShardingAutoConfiguration.class);
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static ShardIdsConverter discordooShardingShardIdsConverter() {
+		return new ShardIdsConverter();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -144,10 +151,7 @@ public final class ShardingAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		RestartPolicy discordooShardingRestartPolicy(ShardingProperties properties) {
-			ShardingProperties.Restart restart = properties.restart();
-			return new RestartPolicy(new RestartPolicy.Settings(restart.enabled(), restart.initialBackoff(),
-					restart.maxBackoff(), restart.multiplier(), restart.jitter(), restart.maxRestarts(),
-					restart.window()));
+			return new RestartPolicy(properties.restart().settings());
 		}
 
 		@Bean
@@ -222,7 +226,7 @@ public final class ShardingAutoConfiguration {
 				}
 				total = bot.shards();
 			}
-			return ShardAllocation.of("0-" + (total - 1), total, properties.shardsPerInstance());
+			return ShardAllocation.of(ShardIds.parse("0-" + (total - 1)), total, properties.shardsPerInstance());
 		}
 
 		@Bean(destroyMethod = "close")
