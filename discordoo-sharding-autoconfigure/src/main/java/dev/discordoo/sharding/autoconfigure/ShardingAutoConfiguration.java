@@ -182,17 +182,14 @@ public final class ShardingAutoConfiguration {
 				// an explicit main class wins even over `java -jar`: the child then runs with -cp
 				command = command.withMainClass(processes.mainClass());
 			}
-			command = command.withJvmArgs(processes.jvmArgs())
-				.withArgs(properties.instance()
-					.properties()
-					.entrySet()
-					.stream()
-					.map((property) -> "--" + property.getKey() + "=" + property.getValue())
-					.toList());
+			// instance properties go into the children's environment: a command line is readable
+			// by every user of the machine
+			command = command.withJvmArgs(processes.jvmArgs());
 			if (processes.classpath() != null) {
 				command = command.withClassPath(processes.classpath());
 			}
-			return new ProcessInstanceLauncher(command, processes.env(), properties.ipc().host());
+			return new ProcessInstanceLauncher(command, processes.env(), properties.instance().properties(),
+					properties.ipc().host());
 		}
 
 		@Bean

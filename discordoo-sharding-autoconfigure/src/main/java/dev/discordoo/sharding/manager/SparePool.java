@@ -39,6 +39,12 @@ final class SparePool {
 	 */
 	record Spare(int number, String instanceId, String token, LaunchedInstance launched,
 			InetSocketAddress endpoint) {
+
+		@Override
+		public String toString() {
+			return "Spare[number=" + this.number + ", instanceId=" + this.instanceId + ", endpoint=" + this.endpoint + "]";
+		}
+
 	}
 
 	SparePool(LocalShardingManager manager, int size) {
