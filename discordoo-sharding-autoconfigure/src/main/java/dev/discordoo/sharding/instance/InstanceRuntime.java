@@ -268,7 +268,9 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 			try {
 				this.client.start(given);
 			}
-			catch (Exception ex) {
+			catch (Throwable ex) {
+				// an Error too (a class missing, a stack overflow): swallowed, it would leave the
+				// instance IDENTIFIED for ever, its shards never connected
 				logger.error("Local client of sharding instance " + given.instanceIndex() + " failed to start", ex);
 				this.clientStartFailed = true;
 				try {
