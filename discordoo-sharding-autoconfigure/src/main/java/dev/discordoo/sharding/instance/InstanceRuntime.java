@@ -402,9 +402,10 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 		closeServer();
 		// ending the context calls stop() on this bean: never from a thread the context waits for
 		Thread exiting = new Thread(() -> this.exit.accept(exitCode), "discordoo-instance-exit-" + this.identity.index());
-		// a thread inherits daemon from its creator, often a daemon here: the JVM would then end
-		// with 0 once the context closed, before this thread calls System.exit with the code
-		exiting.setDaemon(false);
+		// a thread inherits daemon from its creator, often a daemon here: a child's JVM would then
+		// end with 0 once the context closed, before this thread calls System.exit with the code.
+		// A worker's only closes its context, and must not keep the manager's JVM alive
+		exiting.setDaemon(this.identity.worker());
 		exiting.start();
 	}
 
