@@ -13,14 +13,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 import dev.discordoo.sharding.GatewayInfo;
@@ -58,16 +57,10 @@ import dev.discordoo.sharding.protocol.FrameCodec;
  */
 @AutoConfiguration
 @ConditionalOnBean(ShardingMarkerConfiguration.Marker.class)
-@EnableConfigurationProperties(ShardingProperties.class)
+@Import(ShardingPropertiesConfiguration.class)
 public final class ShardingAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ShardingAutoConfiguration.class);
-
-	@Bean
-	@ConfigurationPropertiesBinding
-	static ShardIdsConverter discordooShardingShardIdsConverter() {
-		return new ShardIdsConverter();
-	}
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.util.unit.DataSize;
 
 import dev.discordoo.sharding.manager.RestartPolicy;
+import dev.discordoo.sharding.manager.ShardAllocation;
 import dev.discordoo.sharding.manager.ShardIds;
 
 /**
@@ -48,6 +49,15 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 
 	/** The property holding the bot token. */
 	public static final String TOKEN_PROPERTY = "discordoo.sharding.discord.token";
+
+	/**
+	 * Validate.
+	 */
+	public ShardingProperties {
+		// the plan checks how shards, total-shards and shards-per-instance fit together: here
+		// already, so that a bad value fails binding like any other
+		ShardAllocation.validate(shards, totalShards, shardsPerInstance);
+	}
 
 	/**
 	 * Return whether the shards come from Discord's recommendation.

@@ -93,6 +93,31 @@ public final class ShardAllocation {
 	 * the property, the value and the reason
 	 */
 	public static ShardAllocation of(ShardIds shards, Integer totalShards, int shardsPerInstance) {
+		if (shards.isAuto()) {
+			throw new IllegalStateException(SHARDS_PROPERTY + " is " + ShardIds.AUTO
+					+ ": plan the shards of Discord's recommended total instead");
+		}
+		int total = check(shards, totalShards, shardsPerInstance);
+		return new ShardAllocation(total, shardsPerInstance, shards.ids());
+	}
+
+	/**
+	 * Check that the three values fit together, as far as they are known: with
+	 * {@value ShardIds#AUTO} shards, the ids are not.
+	 * @param shards the {@value #SHARDS_PROPERTY} value
+	 * @param totalShards the {@value #TOTAL_SHARDS_PROPERTY} value, or {@code null}
+	 * @param shardsPerInstance the {@value #SHARDS_PER_INSTANCE_PROPERTY} value
+	 * @throws InvalidConfigurationPropertyValueException if a value is out of range, naming
+	 * the property, the value and the reason
+	 */
+	public static void validate(ShardIds shards, Integer totalShards, int shardsPerInstance) {
+		check(shards, totalShards, shardsPerInstance);
+	}
+
+	/**
+	 * Check the values and return the total, or 0 when it is not known yet.
+	 */
+	private static int check(ShardIds shards, Integer totalShards, int shardsPerInstance) {
 		if (shardsPerInstance < 1) {
 			throw new InvalidConfigurationPropertyValueException(SHARDS_PER_INSTANCE_PROPERTY, shardsPerInstance,
 					"must be at least 1");
@@ -100,15 +125,17 @@ public final class ShardAllocation {
 		if (totalShards != null) {
 			checkTotal(totalShards);
 		}
-		List<Integer> ids = shards.ids();
-		int maxId = ids.stream().mapToInt(Integer::intValue).max().getAsInt();
+		if (shards.isAuto()) {
+			return (totalShards != null) ? totalShards : 0;
+		}
+		int maxId = shards.ids().stream().mapToInt(Integer::intValue).max().getAsInt();
 		int total = (totalShards != null) ? totalShards : maxId + 1;
 		if (maxId >= total) {
 			throw new InvalidConfigurationPropertyValueException(SHARDS_PROPERTY, shards, "shard id " + maxId
 					+ " is out of range for " + TOTAL_SHARDS_PROPERTY + "=" + total + " (shard ids go from 0 to "
 					+ (total - 1) + ")");
 		}
-		return new ShardAllocation(total, shardsPerInstance, ids);
+		return total;
 	}
 
 	/**

@@ -223,7 +223,8 @@ class ShardingAutoConfigurationTests {
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', value = { "discordoo.sharding.restart.initial-backoff=0s",
 			"discordoo.sharding.restart.window=-1m", "discordoo.sharding.spawn.ready-timeout=-1s",
-			"discordoo.sharding.shards=1,1", "discordoo.sharding.ipc.port=-1" })
+			"discordoo.sharding.shards=1,1", "discordoo.sharding.ipc.port=-1",
+			"discordoo.sharding.shards-per-instance=0", "discordoo.sharding.total-shards=0" })
 	void aBadValueFailsBindingWithBootsInvalidPropertyException(String setting) {
 		this.runner.withPropertyValues(setting)
 			.run((context) -> assertThat(context).hasFailed()
