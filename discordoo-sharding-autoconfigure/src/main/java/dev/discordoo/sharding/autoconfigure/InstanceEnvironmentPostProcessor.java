@@ -14,7 +14,8 @@ import dev.discordoo.sharding.protocol.InstanceEnvironment;
  * {@code server.port} must not make children collide) and no banner; a child process is kept
  * alive until its context closes, even when the bot's own threads are all daemons. An
  * application that sets {@code discordoo.sharding.instance.web-application-type} keeps that
- * instead.
+ * instead. A child whose manager logs its output again logs in the compact pattern the
+ * manager gives it, unless {@code logging.pattern.console} is set.
  */
 class InstanceEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -29,6 +30,13 @@ class InstanceEnvironmentPostProcessor implements EnvironmentPostProcessor {
 			.addFirst(new MapPropertySource("discordooShardingInstance",
 					Map.of("spring.main.web-application-type", webType, "spring.main.banner-mode", "off",
 							"spring.main.keep-alive", Boolean.toString(!worker))));
+		String consolePattern = environment.getProperty(InstanceEnvironment.CONSOLE_LOG_PATTERN);
+		if (consolePattern != null && !consolePattern.isBlank()) {
+			// last: a logging.pattern.console from anywhere else still wins
+			environment.getPropertySources()
+				.addLast(new MapPropertySource("discordooShardingInstanceLogging",
+						Map.of("logging.pattern.console", consolePattern)));
+		}
 	}
 
 }

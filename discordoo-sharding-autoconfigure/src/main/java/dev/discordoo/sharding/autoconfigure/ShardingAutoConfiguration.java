@@ -2,7 +2,6 @@ package dev.discordoo.sharding.autoconfigure;
 
 import java.util.Map;
 
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -14,13 +13,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 import dev.discordoo.sharding.GatewayInfo;
@@ -46,6 +45,7 @@ import dev.discordoo.sharding.manager.ManagerSettings;
 import dev.discordoo.sharding.manager.ProcessInstanceLauncher;
 import dev.discordoo.sharding.manager.RestartPolicy;
 import dev.discordoo.sharding.manager.ShardAllocation;
+import dev.discordoo.sharding.manager.ShardIds;
 import dev.discordoo.sharding.manager.ShardingReadinessPublisher;
 import dev.discordoo.sharding.manager.WorkerInstanceLauncher;
 import dev.discordoo.sharding.protocol.FrameCodec;
@@ -57,7 +57,7 @@ import dev.discordoo.sharding.protocol.FrameCodec;
  */
 @AutoConfiguration
 @ConditionalOnBean(ShardingMarkerConfiguration.Marker.class)
-@EnableConfigurationProperties(ShardingProperties.class)
+@Import(ShardingPropertiesConfiguration.class)
 public final class ShardingAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ShardingAutoConfiguration.class);
@@ -144,10 +144,7 @@ public final class ShardingAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		RestartPolicy discordooShardingRestartPolicy(ShardingProperties properties) {
-			ShardingProperties.Restart restart = properties.restart();
-			return new RestartPolicy(new RestartPolicy.Settings(restart.enabled(), restart.initialBackoff(),
-					restart.maxBackoff(), restart.multiplier(), restart.jitter(), restart.maxRestarts(),
-					restart.window()));
+			return new RestartPolicy(properties.restart().settings());
 		}
 
 		@Bean
@@ -178,17 +175,14 @@ public final class ShardingAutoConfiguration {
 				// an explicit main class wins even over `java -jar`: the child then runs with -cp
 				command = command.withMainClass(processes.mainClass());
 			}
-			command = command.withJvmArgs(processes.jvmArgs())
-				.withArgs(properties.instance()
-					.properties()
-					.entrySet()
-					.stream()
-					.map((property) -> "--" + property.getKey() + "=" + property.getValue())
-					.toList());
+			// instance properties go into the children's environment: a command line is readable
+			// by every user of the machine
+			command = command.withJvmArgs(processes.jvmArgs());
 			if (processes.classpath() != null) {
 				command = command.withClassPath(processes.classpath());
 			}
-			return new ProcessInstanceLauncher(command, processes.env(), properties.ipc().host());
+			return new ProcessInstanceLauncher(command, processes.env(), properties.instance().properties(),
+					properties.ipc().host());
 		}
 
 		@Bean
@@ -222,7 +216,7 @@ public final class ShardingAutoConfiguration {
 				}
 				total = bot.shards();
 			}
-			return ShardAllocation.of("0-" + (total - 1), total, properties.shardsPerInstance());
+			return ShardAllocation.of(ShardIds.parse("0-" + (total - 1)), total, properties.shardsPerInstance());
 		}
 
 		@Bean(destroyMethod = "close")

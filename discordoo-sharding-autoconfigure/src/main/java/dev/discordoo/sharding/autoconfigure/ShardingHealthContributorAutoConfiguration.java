@@ -7,10 +7,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import dev.discordoo.sharding.ShardingManager;
 import dev.discordoo.sharding.health.ShardingHealthIndicator;
@@ -32,7 +32,7 @@ public final class ShardingHealthContributorAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnBean(ShardingManager.class)
-	@EnableConfigurationProperties(ShardingProperties.class)
+	@Import(ShardingPropertiesConfiguration.class)
 	static class ManagerHealthConfiguration {
 
 		@Bean

@@ -5,9 +5,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
+
+import dev.discordoo.sharding.manager.RestartPolicy;
+import dev.discordoo.sharding.manager.ShardAllocation;
+import dev.discordoo.sharding.manager.ShardIds;
 
 /**
  * Configuration properties of discordoo-sharding.
@@ -34,24 +40,31 @@ import org.springframework.util.unit.DataSize;
  * @param identify How the identifies of every instance are paced
  */
 @ConfigurationProperties("discordoo.sharding")
-public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @DefaultValue("processes") Mode mode, @DefaultValue("1") String shards,
+public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @DefaultValue("processes") Mode mode,
+		@DefaultValue("1") ShardIds shards,
 		Integer totalShards, @DefaultValue("1") int shardsPerInstance, @DefaultValue Spawn spawn,
 		@DefaultValue Heartbeat heartbeat, @DefaultValue Restart restart, @DefaultValue Shutdown shutdown,
 		@DefaultValue Ipc ipc, @DefaultValue Processes processes, @DefaultValue Instance instance,
 		@DefaultValue Discord discord, @DefaultValue Identify identify) {
 
-	/** The value of {@code shards} that takes every shard of Discord's recommended total. */
-	public static final String AUTO_SHARDS = "auto";
-
 	/** The property holding the bot token. */
 	public static final String TOKEN_PROPERTY = "discordoo.sharding.discord.token";
 
 	/**
+	 * Validate.
+	 */
+	public ShardingProperties {
+		// the plan checks how shards, total-shards and shards-per-instance fit together: here
+		// already, so that a bad value fails binding like any other
+		ShardAllocation.validate(shards, totalShards, shardsPerInstance);
+	}
+
+	/**
 	 * Return whether the shards come from Discord's recommendation.
-	 * @return whether {@code shards} is {@value #AUTO_SHARDS}
+	 * @return whether {@code shards} is {@value ShardIds#AUTO}
 	 */
 	public boolean autoShards() {
-		return AUTO_SHARDS.equalsIgnoreCase(this.shards.trim());
+		return this.shards.isAuto();
 	}
 
 	/**
@@ -143,6 +156,29 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 			@DefaultValue("0ms") Duration jitter, @DefaultValue("5") int maxRestarts,
 			@DefaultValue("10m") Duration window) {
 
+		/**
+		 * Validate.
+		 */
+		public Restart {
+			// the rules live with the policy that applies them, which names the properties
+			settings(enabled, initialBackoff, maxBackoff, multiplier, jitter, maxRestarts, window);
+		}
+
+		/**
+		 * Return these settings as the restart policy takes them.
+		 * @return the settings
+		 */
+		public RestartPolicy.Settings settings() {
+			return settings(this.enabled, this.initialBackoff, this.maxBackoff, this.multiplier, this.jitter,
+					this.maxRestarts, this.window);
+		}
+
+		private static RestartPolicy.Settings settings(boolean enabled, Duration initialBackoff, Duration maxBackoff,
+				double multiplier, Duration jitter, int maxRestarts, Duration window) {
+			return new RestartPolicy.Settings(enabled, initialBackoff, maxBackoff, multiplier, jitter, maxRestarts,
+					window);
+		}
+
 	}
 
 	/**
@@ -209,12 +245,13 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	 * Settings every instance gets, in either mode.
 	 *
 	 * @param properties Extra application properties of every instance, above its own
-	 * configuration files (given to child processes as command-line arguments: no secrets)
+	 * configuration files (given to child processes in their environment, as
+	 * SPRING_APPLICATION_JSON, never on their command line)
 	 * @param webApplicationType Web application type of instances; none keeps
 	 * instances from starting a web server of their own
 	 */
 	public record Instance(@DefaultValue Map<String, String> properties,
-			@DefaultValue("none") String webApplicationType) {
+			@DefaultValue("none") WebApplicationType webApplicationType) {
 
 	}
 
@@ -296,8 +333,8 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 		}
 	}
 
-	private static IllegalArgumentException invalid(String property, Object value, String reason) {
-		return new IllegalArgumentException("Invalid " + property + " '" + value + "': " + reason);
+	private static InvalidConfigurationPropertyValueException invalid(String property, Object value, String reason) {
+		return new InvalidConfigurationPropertyValueException(property, value, reason);
 	}
 
 }

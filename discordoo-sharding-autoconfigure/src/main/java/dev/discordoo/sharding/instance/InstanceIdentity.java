@@ -15,9 +15,25 @@ import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
  * @param worker whether this is an in-JVM worker rather than a child process
  * @param spare whether it was started ahead of need, to take over an instance when one is
  * lost: it waits for HELLO without the spawn timeout and takes its index from the HELLO
+ * @param stdinGuard whether its manager holds its stdin open, so that the end of stdin means
+ * the manager is gone
  */
 public record InstanceIdentity(String managerId, String instanceId, int index, String token, boolean worker,
-		boolean spare) {
+		boolean spare, boolean stdinGuard) {
+
+	/**
+	 * An identity without a stdin guard.
+	 * @param managerId the manager's snowflake
+	 * @param instanceId this instance's snowflake
+	 * @param index the instance index
+	 * @param token the per-spawn secret
+	 * @param worker whether this is an in-JVM worker rather than a child process
+	 * @param spare whether it was started ahead of need
+	 */
+	public InstanceIdentity(String managerId, String instanceId, int index, String token, boolean worker,
+			boolean spare) {
+		this(managerId, instanceId, index, token, worker, spare, false);
+	}
 
 	/**
 	 * Read the identity from an environment that has {@link InstanceEnvironment#INSTANCE_ID}.
@@ -50,7 +66,8 @@ public record InstanceIdentity(String managerId, String instanceId, int index, S
 		}
 		boolean worker = Boolean.parseBoolean(environment.getProperty(InstanceEnvironment.WORKER, "false"));
 		boolean spare = Boolean.parseBoolean(environment.getProperty(InstanceEnvironment.SPARE, "false"));
-		return new InstanceIdentity(managerId, instanceId, parsedIndex, token, worker, spare);
+		boolean stdinGuard = Boolean.parseBoolean(environment.getProperty(InstanceEnvironment.STDIN_GUARD, "false"));
+		return new InstanceIdentity(managerId, instanceId, parsedIndex, token, worker, spare, stdinGuard);
 	}
 
 	/**
@@ -64,7 +81,7 @@ public record InstanceIdentity(String managerId, String instanceId, int index, S
 	@Override
 	public String toString() {
 		return "InstanceIdentity[managerId=" + this.managerId + ", instanceId=" + this.instanceId + ", index="
-				+ this.index + ", worker=" + this.worker + ", spare=" + this.spare + "]";
+				+ this.index + ", worker=" + this.worker + ", spare=" + this.spare + ", stdinGuard=" + this.stdinGuard + "]";
 	}
 
 	private static String require(Environment environment, String name) {

@@ -1,5 +1,6 @@
 package dev.discordoo.sharding.instance;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +165,9 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 		}
 		if (!this.identity.worker()) {
 			ignoreInterrupts();
+			if (this.identity.stdinGuard()) {
+				watchStdin();
+			}
 			// a manager that died before or without closing the link (kill -9 while we start up)
 			ProcessHandle.of(this.identity.managerPid())
 				.ifPresentOrElse(
@@ -264,7 +268,9 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 			try {
 				this.client.start(given);
 			}
-			catch (Exception ex) {
+			catch (Throwable ex) {
+				// an Error too (a class missing, a stack overflow): swallowed, it would leave the
+				// instance IDENTIFIED for ever, its shards never connected
 				logger.error("Local client of sharding instance " + given.instanceIndex() + " failed to start", ex);
 				this.clientStartFailed = true;
 				try {
@@ -396,7 +402,32 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 		closeServer();
 		// ending the context calls stop() on this bean: never from a thread the context waits for
 		Thread exiting = new Thread(() -> this.exit.accept(exitCode), "discordoo-instance-exit-" + this.identity.index());
+		// a thread inherits daemon from its creator, often a daemon here: a child's JVM would then
+		// end with 0 once the context closed, before this thread calls System.exit with the code.
+		// A worker's only closes its context, and must not keep the manager's JVM alive
+		exiting.setDaemon(this.identity.worker());
 		exiting.start();
+	}
+
+	/**
+	 * The manager holds our stdin open and never writes to it: its end means the manager is
+	 * gone, even when its pid was meanwhile reused by another process, which the pid watch
+	 * cannot tell.
+	 */
+	private void watchStdin() {
+		Thread watcher = new Thread(() -> {
+			try {
+				while (System.in.read() != -1) {
+					// nothing is ever written: only the end matters
+				}
+			}
+			catch (IOException ex) {
+				logger.debug("Reading stdin failed: taking it as its end", ex);
+			}
+			selfDestruct("stdin from the manager closed", EXIT_MANAGER_LOST);
+		}, "discordoo-instance-stdin-" + this.identity.index());
+		watcher.setDaemon(true);
+		watcher.start();
 	}
 
 	/**

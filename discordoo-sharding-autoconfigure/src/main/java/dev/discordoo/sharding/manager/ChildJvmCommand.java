@@ -21,9 +21,10 @@ import org.jspecify.annotations.Nullable;
  * then not used, the jar's manifest decides. Overriding the main class or the classpath
  * switches to the {@code -cp <classpath> <main class>} form.
  *
- * <p>The command line holds no environment: secrets such as the instance token are passed
- * in the environment of the child, never as arguments, because a command line is readable
- * by every user of the machine. The current JVM's own arguments are deliberately not
+ * <p>The command line holds no environment: secrets such as the instance token and the
+ * instance properties are passed in the environment of the child, never as arguments,
+ * because a command line is readable by every user of the machine; {@link #toString()}
+ * hides the values of JVM arguments, which may still carry some. The current JVM's own arguments are deliberately not
  * copied: the manager's options (a server port, for example) must not make children
  * collide.
  *
@@ -221,9 +222,28 @@ public final class ChildJvmCommand {
 		return List.copyOf(command);
 	}
 
+	/**
+	 * Return the command line as it may be logged: every flag with a value shows its name and
+	 * hides its value ({@code -Dbot.secret=******}), since JVM arguments may carry secrets.
+	 * @return the redacted command line
+	 */
 	@Override
 	public String toString() {
-		return String.join(" ", toCommandLine());
+		return redact(toCommandLine());
+	}
+
+	/**
+	 * Join a command line for a log, hiding the value of every flag that has one.
+	 * @param commandLine the command line
+	 * @return the command line with {@code -name=value} shown as {@code -name=******}
+	 */
+	static String redact(List<String> commandLine) {
+		List<String> shown = new ArrayList<>(commandLine.size());
+		for (String argument : commandLine) {
+			int equals = argument.indexOf('=');
+			shown.add((argument.startsWith("-") && equals > 0) ? argument.substring(0, equals + 1) + "******" : argument);
+		}
+		return String.join(" ", shown);
 	}
 
 	private static List<String> checkArguments(String name, List<String> arguments) {

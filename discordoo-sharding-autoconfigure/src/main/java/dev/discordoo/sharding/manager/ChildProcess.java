@@ -2,6 +2,7 @@ package dev.discordoo.sharding.manager;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +48,13 @@ public final class ChildProcess {
 
 	private final Process process;
 
+	/**
+	 * The child's stdin, held open and never written: an instance started with
+	 * {@code DISCORDOO_SHARDING_STDIN_GUARD} exits when it ends, that is when this JVM is
+	 * gone, however it went.
+	 */
+	private final OutputStream stdin;
+
 	private final @Nullable OutputListener outputListener;
 
 	/** Set by whichever of the ready line and the exit settles {@link #ready} first. */
@@ -66,6 +74,7 @@ public final class ChildProcess {
 		this.instanceIndex = instanceIndex;
 		this.label = "instance " + instanceIndex;
 		this.process = process;
+		this.stdin = process.getOutputStream();
 		this.outputListener = outputListener;
 		this.exit = process.onExit().thenApply(Process::exitValue);
 	}
@@ -107,7 +116,7 @@ public final class ChildProcess {
 		Process process = builder.start();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Started sharding instance " + instanceIndex + " (pid " + process.pid() + "): "
-					+ String.join(" ", command));
+					+ ChildJvmCommand.redact(command));
 		}
 		ChildProcess child = new ChildProcess(instanceIndex, process, outputListener);
 		try {
@@ -141,6 +150,7 @@ public final class ChildProcess {
 
 	private void watchExit() {
 		this.exit.thenAccept((exitCode) -> {
+			closeStdin();
 			if (logger.isDebugEnabled()) {
 				logger.debug("Sharding instance " + this.instanceIndex + " (pid " + pid() + ") exited with code "
 						+ exitCode);
@@ -151,6 +161,15 @@ public final class ChildProcess {
 				.completeOnTimeout(null, OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS)
 				.thenApply((closed) -> exitCode))
 			.thenAcceptAsync(this::exitedBeforeReady);
+	}
+
+	private void closeStdin() {
+		try {
+			this.stdin.close();
+		}
+		catch (IOException ex) {
+			// the process is gone: nothing is left to tell
+		}
 	}
 
 	private void startReader(BufferedReader reader, Output output) {

@@ -2,14 +2,37 @@ package dev.discordoo.sharding.manager;
 
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.discordoo.sharding.protocol.InstanceEnvironment;
 
 /**
  * Starts each instance as a child JVM of the same application, with the protocol's
  * environment variables, and learns its port from its {@code DISCORDOO-IPC-READY} line.
+ *
+ * <p>Everything a child is given beyond its command line goes into its environment, which
+ * other users of the machine cannot read: the instance properties as
+ * {@code SPRING_APPLICATION_JSON} (merged into one the user gave), the compact console log
+ * pattern of a child whose output the manager logs again, and the stdin guard: the manager
+ * holds each child's stdin open, and the child exits when it ends.
  */
 public final class ProcessInstanceLauncher implements InstanceLauncher {
+
+	/**
+	 * The console log pattern of a child: level, logger and message. Its manager logs each
+	 * line again with its own date, pid and thread.
+	 */
+	public static final String CHILD_CONSOLE_LOG_PATTERN = "%5p %-40.40logger{39} : %m%n%wEx";
+
+	static final String SPRING_APPLICATION_JSON = "SPRING_APPLICATION_JSON";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private final ChildJvmCommand command;
 
@@ -18,15 +41,90 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
 	private final String host;
 
 	/**
-	 * Create a launcher.
+	 * Create a launcher that gives children no extra properties.
 	 * @param command the child's command line
 	 * @param environment extra environment variables for every child
 	 * @param host the address the children's IPC servers listen on
 	 */
 	public ProcessInstanceLauncher(ChildJvmCommand command, Map<String, String> environment, String host) {
+		this(command, environment, Map.of(), host);
+	}
+
+	/**
+	 * Create a launcher.
+	 * @param command the child's command line
+	 * @param environment extra environment variables for every child
+	 * @param properties extra application properties for every child, passed in its
+	 * environment, above a {@code SPRING_APPLICATION_JSON} given in {@code environment} or
+	 * inherited from this JVM
+	 * @param host the address the children's IPC servers listen on
+	 * @throws IllegalArgumentException if that {@code SPRING_APPLICATION_JSON} is not a JSON
+	 * object
+	 */
+	public ProcessInstanceLauncher(ChildJvmCommand command, Map<String, String> environment,
+			Map<String, String> properties, String host) {
 		this.command = command;
-		this.environment = Map.copyOf(environment);
+		this.environment = childEnvironment(environment, properties, System.getenv(SPRING_APPLICATION_JSON));
 		this.host = host;
+	}
+
+	/**
+	 * The environment every child gets on top of this JVM's own, before the protocol's
+	 * variables of each spawn.
+	 */
+	static Map<String, String> childEnvironment(Map<String, String> environment, Map<String, String> properties,
+			@Nullable String inheritedJson) {
+		Map<String, String> variables = new LinkedHashMap<>(environment);
+		if (!properties.isEmpty()) {
+			String given = environment.getOrDefault(SPRING_APPLICATION_JSON, inheritedJson);
+			variables.put(SPRING_APPLICATION_JSON, mergeJson(given, properties));
+		}
+		variables.putIfAbsent(InstanceEnvironment.CONSOLE_LOG_PATTERN, CHILD_CONSOLE_LOG_PATTERN);
+		variables.put(InstanceEnvironment.STDIN_GUARD, "true");
+		return Map.copyOf(variables);
+	}
+
+	/**
+	 * Merge properties into a {@code SPRING_APPLICATION_JSON}, flattened the way Spring Boot
+	 * flattens it ({@code {"a":{"b":1}}} is {@code a.b}), so that a property given in both
+	 * takes the value given here.
+	 */
+	private static String mergeJson(@Nullable String given, Map<String, String> properties) {
+		Map<String, Object> flat = new LinkedHashMap<>();
+		if (given != null && !given.isBlank()) {
+			Object parsed;
+			try {
+				parsed = json.readValue(given, Object.class);
+			}
+			catch (JacksonException ex) {
+				// never the value: it may hold secrets
+				throw new IllegalArgumentException(SPRING_APPLICATION_JSON + " of the sharding instances is not JSON");
+			}
+			if (!(parsed instanceof Map<?, ?> map)) {
+				throw new IllegalArgumentException(SPRING_APPLICATION_JSON + " of the sharding instances is not a JSON object");
+			}
+			flatten(null, map, flat);
+		}
+		flat.putAll(properties);
+		return json.writeValueAsString(flat);
+	}
+
+	private static void flatten(@Nullable String prefix, Map<?, ?> map, Map<String, Object> flat) {
+		map.forEach((key, value) -> extract(((prefix != null) ? prefix + "." : "") + key, value, flat));
+	}
+
+	private static void extract(String name, @Nullable Object value, Map<String, Object> flat) {
+		if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+			flatten(name, map, flat);
+		}
+		else if (value instanceof List<?> list && !list.isEmpty()) {
+			for (int index = 0; index < list.size(); index++) {
+				extract(name + "[" + index + "]", list.get(index), flat);
+			}
+		}
+		else {
+			flat.put(name, value);
+		}
 	}
 
 	@Override

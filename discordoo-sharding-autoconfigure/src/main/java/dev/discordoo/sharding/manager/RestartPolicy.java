@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
@@ -155,7 +156,7 @@ public final class RestartPolicy {
 
 	/**
 	 * The {@code discordoo.sharding.restart.*} settings. Invalid values are rejected when the
-	 * settings are created, with an {@link InvalidShardingPropertyException} naming the
+	 * settings are created, with an {@link InvalidConfigurationPropertyValueException} naming the
 	 * property.
 	 *
 	 * @param enabled whether instances are restarted automatically at all
@@ -200,7 +201,7 @@ public final class RestartPolicy {
 		 * @param jitter the random spread around each delay; not negative
 		 * @param maxRestarts the restarts allowed within the window; at least 1
 		 * @param window the span of time restarts are remembered for; positive
-		 * @throws InvalidShardingPropertyException if a value is out of range
+		 * @throws InvalidConfigurationPropertyValueException if a value is out of range
 		 */
 		public Settings {
 			// ExponentialBackOff divides by the initial interval in milliseconds when it
@@ -238,8 +239,8 @@ public final class RestartPolicy {
 					DEFAULT_JITTER, DEFAULT_MAX_RESTARTS, DEFAULT_WINDOW);
 		}
 
-		private static InvalidShardingPropertyException invalid(String name, Object value, String reason) {
-			return new InvalidShardingPropertyException(PREFIX + "." + name, value, reason);
+		private static InvalidConfigurationPropertyValueException invalid(String name, Object value, String reason) {
+			return new InvalidConfigurationPropertyValueException(PREFIX + "." + name, value, reason);
 		}
 
 	}

@@ -1,25 +1,18 @@
 package dev.discordoo.sharding.manager;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * The plan of sharding instances a sharding manager runs: which shard ids exist, and which
  * of them each instance runs.
  *
- * <p>The shard ids come from the {@value #SHARDS_PROPERTY} property, which takes one of:
- * <ul>
- * <li>a count: {@code 8} means shard ids 0 to 7;</li>
- * <li>a comma-separated list of shard ids and inclusive {@code from-to} ranges, freely mixed:
- * {@code 0,2,5}, {@code 4-11}, {@code 0-3,8,10-11}.</li>
- * </ul>
- * Whitespace around numbers, commas and dashes is ignored. A single number is always a count;
- * a single shard id is written as a range, such as {@code 5-5}.
+ * <p>The shard ids come from the {@value #SHARDS_PROPERTY} property, parsed as
+ * {@link ShardIds}: a count, or a list of shard ids and {@code from-to} ranges.
  *
  * <p>The shard ids are cut, in the order they are given, into instances of
  * {@value #SHARDS_PER_INSTANCE_PROPERTY} shards each; the last instance may run fewer. Keeping
@@ -48,10 +41,6 @@ public final class ShardAllocation {
 	 * typing slip such as {@code 0-2000000000} into a clear error instead of an out of memory.
 	 */
 	public static final int MAX_TOTAL_SHARDS = 1 << 20;
-
-	private static final Pattern NUMBER = Pattern.compile("-?\\d+");
-
-	private static final Pattern RANGE = Pattern.compile("(-?\\d+)\\s*-\\s*(-?\\d+)");
 
 	private final int totalShards;
 
@@ -86,26 +75,67 @@ public final class ShardAllocation {
 	 * largest shard id plus one
 	 * @param shardsPerInstance the {@value #SHARDS_PER_INSTANCE_PROPERTY} value
 	 * @return the plan
-	 * @throws InvalidShardingPropertyException if a value is malformed or out of range, naming
-	 * the property, the value and the reason
+	 * @throws InvalidConfigurationPropertyValueException if a value is malformed or out of
+	 * range, naming the property, the value and the reason
 	 */
 	public static ShardAllocation of(String shards, Integer totalShards, int shardsPerInstance) {
+		return of(ShardIds.parse(shards), totalShards, shardsPerInstance);
+	}
+
+	/**
+	 * Plan the instances for the given configuration.
+	 * @param shards the shard ids; not {@value ShardIds#AUTO}, which must be resolved first
+	 * @param totalShards the {@value #TOTAL_SHARDS_PROPERTY} value, or {@code null} for the
+	 * largest shard id plus one
+	 * @param shardsPerInstance the {@value #SHARDS_PER_INSTANCE_PROPERTY} value
+	 * @return the plan
+	 * @throws InvalidConfigurationPropertyValueException if a value is out of range, naming
+	 * the property, the value and the reason
+	 */
+	public static ShardAllocation of(ShardIds shards, Integer totalShards, int shardsPerInstance) {
+		if (shards.isAuto()) {
+			throw new IllegalStateException(SHARDS_PROPERTY + " is " + ShardIds.AUTO
+					+ ": plan the shards of Discord's recommended total instead");
+		}
+		int total = check(shards, totalShards, shardsPerInstance);
+		return new ShardAllocation(total, shardsPerInstance, shards.ids());
+	}
+
+	/**
+	 * Check that the three values fit together, as far as they are known: with
+	 * {@value ShardIds#AUTO} shards, the ids are not.
+	 * @param shards the {@value #SHARDS_PROPERTY} value
+	 * @param totalShards the {@value #TOTAL_SHARDS_PROPERTY} value, or {@code null}
+	 * @param shardsPerInstance the {@value #SHARDS_PER_INSTANCE_PROPERTY} value
+	 * @throws InvalidConfigurationPropertyValueException if a value is out of range, naming
+	 * the property, the value and the reason
+	 */
+	public static void validate(ShardIds shards, Integer totalShards, int shardsPerInstance) {
+		check(shards, totalShards, shardsPerInstance);
+	}
+
+	/**
+	 * Check the values and return the total, or 0 when it is not known yet.
+	 */
+	private static int check(ShardIds shards, Integer totalShards, int shardsPerInstance) {
 		if (shardsPerInstance < 1) {
-			throw new InvalidShardingPropertyException(SHARDS_PER_INSTANCE_PROPERTY, shardsPerInstance,
+			throw new InvalidConfigurationPropertyValueException(SHARDS_PER_INSTANCE_PROPERTY, shardsPerInstance,
 					"must be at least 1");
 		}
 		if (totalShards != null) {
 			checkTotal(totalShards);
 		}
-		List<Integer> ids = parse(shards);
-		int maxId = ids.stream().mapToInt(Integer::intValue).max().getAsInt();
+		if (shards.isAuto()) {
+			return (totalShards != null) ? totalShards : 0;
+		}
+		int maxId = shards.ids().stream().mapToInt(Integer::intValue).max().getAsInt();
 		int total = (totalShards != null) ? totalShards : maxId + 1;
 		if (maxId >= total) {
-			throw new InvalidShardingPropertyException(SHARDS_PROPERTY, shards, "shard id " + maxId
+			throw new InvalidConfigurationPropertyValueException(SHARDS_PROPERTY, shards, "shard id " + maxId
 					+ " is out of range for " + TOTAL_SHARDS_PROPERTY + "=" + total + " (shard ids go from 0 to "
 					+ (total - 1) + ")");
 		}
-		return new ShardAllocation(total, shardsPerInstance, ids);
+		return total;
 	}
 
 	/**
@@ -156,98 +186,12 @@ public final class ShardAllocation {
 
 	private static void checkTotal(int totalShards) {
 		if (totalShards < 1) {
-			throw new InvalidShardingPropertyException(TOTAL_SHARDS_PROPERTY, totalShards, "must be at least 1");
+			throw new InvalidConfigurationPropertyValueException(TOTAL_SHARDS_PROPERTY, totalShards, "must be at least 1");
 		}
 		if (totalShards > MAX_TOTAL_SHARDS) {
-			throw new InvalidShardingPropertyException(TOTAL_SHARDS_PROPERTY, totalShards,
+			throw new InvalidConfigurationPropertyValueException(TOTAL_SHARDS_PROPERTY, totalShards,
 					"must be at most " + MAX_TOTAL_SHARDS);
 		}
-	}
-
-	private static List<Integer> parse(String text) {
-		if (text == null || text.isBlank()) {
-			throw new InvalidShardingPropertyException(SHARDS_PROPERTY, text,
-					"must not be empty: give a count, a list of shard ids or a from-to range");
-		}
-		String trimmed = text.trim();
-		if (trimmed.chars().allMatch((c) -> c >= '0' && c <= '9')) {
-			return parseCount(text, trimmed);
-		}
-		List<Integer> ids = new ArrayList<>();
-		BitSet seen = new BitSet();
-		// limit -1 keeps trailing empty elements so that "1,2," is reported rather than ignored
-		for (String element : trimmed.split(",", -1)) {
-			String item = element.trim();
-			Matcher range = RANGE.matcher(item);
-			if (NUMBER.matcher(item).matches()) {
-				add(text, parseId(text, item), ids, seen);
-			}
-			else if (range.matches()) {
-				int from = parseId(text, range.group(1));
-				int to = parseId(text, range.group(2));
-				if (from > to) {
-					throw new InvalidShardingPropertyException(SHARDS_PROPERTY, text,
-							"range " + from + "-" + to + " starts after it ends");
-				}
-				for (int id = from; id <= to; id++) {
-					add(text, id, ids, seen);
-				}
-			}
-			else {
-				throw new InvalidShardingPropertyException(SHARDS_PROPERTY, text, "expected a count, or a "
-						+ "comma-separated list of shard ids and from-to ranges, but found '" + item + "'");
-			}
-		}
-		return ids;
-	}
-
-	private static List<Integer> parseCount(String text, String digits) {
-		int count = parseNumber(digits);
-		if (count < 1) {
-			throw new InvalidShardingPropertyException(SHARDS_PROPERTY, text, "a shard count must be at least 1");
-		}
-		if (count > MAX_TOTAL_SHARDS) {
-			throw new InvalidShardingPropertyException(SHARDS_PROPERTY, text,
-					"a shard count must be at most " + MAX_TOTAL_SHARDS);
-		}
-		List<Integer> ids = new ArrayList<>(count);
-		for (int id = 0; id < count; id++) {
-			ids.add(id);
-		}
-		return ids;
-	}
-
-	private static int parseId(String text, String number) {
-		int id = parseNumber(number);
-		if (id < 0) {
-			throw new InvalidShardingPropertyException(SHARDS_PROPERTY, text, "shard id " + number + " is negative");
-		}
-		if (id >= MAX_TOTAL_SHARDS) {
-			throw new InvalidShardingPropertyException(SHARDS_PROPERTY, text,
-					"shard id " + number + " is too large (at most " + (MAX_TOTAL_SHARDS - 1) + ")");
-		}
-		return id;
-	}
-
-	/**
-	 * Parse a number already matched as optional minus and digits, saturating instead of
-	 * overflowing so that the range checks report it.
-	 */
-	private static int parseNumber(String number) {
-		try {
-			return Integer.parseInt(number);
-		}
-		catch (NumberFormatException ex) {
-			return number.startsWith("-") ? Integer.MIN_VALUE : Integer.MAX_VALUE;
-		}
-	}
-
-	private static void add(String text, int id, List<Integer> ids, BitSet seen) {
-		if (seen.get(id)) {
-			throw new InvalidShardingPropertyException(SHARDS_PROPERTY, text, "shard id " + id + " is listed twice");
-		}
-		seen.set(id);
-		ids.add(id);
 	}
 
 }

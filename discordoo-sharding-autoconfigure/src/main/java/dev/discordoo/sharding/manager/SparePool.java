@@ -41,6 +41,12 @@ final class SparePool {
 	 */
 	record Spare(int number, String instanceId, String token, LaunchedInstance launched,
 			InetSocketAddress endpoint) {
+
+		@Override
+		public String toString() {
+			return "Spare[number=" + this.number + ", instanceId=" + this.instanceId + ", endpoint=" + this.endpoint + "]";
+		}
+
 	}
 
 	SparePool(ManagerContext context, int instanceCount, int size) {

@@ -31,6 +31,21 @@ public final class InstanceEnvironment {
 	 */
 	public static final String SPARE = "DISCORDOO_SHARDING_SPARE";
 
+	/**
+	 * Not part of the wire protocol: set (to {@code true}) by a manager that holds the child's
+	 * stdin open and never writes to it. The instance exits when its stdin ends: the manager
+	 * is gone, whatever became of its pid. Without it an instance leaves its stdin alone, so
+	 * that one started by hand with stdin at its end (a service, {@code nohup}) is not ended.
+	 */
+	public static final String STDIN_GUARD = "DISCORDOO_SHARDING_STDIN_GUARD";
+
+	/**
+	 * Not part of the wire protocol: the console log pattern of a child whose output its
+	 * manager logs again (with its own date, pid and thread). The instance uses it below every
+	 * other source of {@code logging.pattern.console}, so a pattern the user gives still wins.
+	 */
+	public static final String CONSOLE_LOG_PATTERN = "DISCORDOO_SHARDING_CONSOLE_LOG_PATTERN";
+
 	/** The line an instance prints on stdout once it listens: {@code READY_LINE_PREFIX port=<port> id=<id>}. */
 	public static final String READY_LINE_PREFIX = "DISCORDOO-IPC-READY";
 

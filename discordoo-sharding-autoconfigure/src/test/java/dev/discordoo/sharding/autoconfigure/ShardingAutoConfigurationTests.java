@@ -2,6 +2,7 @@ package dev.discordoo.sharding.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -11,10 +12,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
 
 import dev.discordoo.sharding.EnableSharding;
 import dev.discordoo.sharding.InstanceState;
@@ -25,6 +29,7 @@ import dev.discordoo.sharding.ipc.IpcResources;
 import dev.discordoo.sharding.manager.LocalShardingManager;
 import dev.discordoo.sharding.manager.ProcessInstanceLauncher;
 import dev.discordoo.sharding.manager.RestartPolicy;
+import dev.discordoo.sharding.manager.ShardAllocation;
 import dev.discordoo.sharding.manager.ShardingReadinessPublisher;
 import dev.discordoo.sharding.protocol.InstanceEnvironment;
 import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
@@ -196,13 +201,70 @@ class ShardingAutoConfigurationTests {
 			"discordoo.sharding.mode=clusters|discordoo.sharding.mode",
 			"discordoo.sharding.shards=0-9|discordoo.sharding.shards",
 			"discordoo.sharding.shards-per-instance=0|discordoo.sharding.shards-per-instance",
-			"discordoo.sharding.restart.max-restarts=0|discordoo.sharding.restart.max-restarts" })
+			"discordoo.sharding.restart.max-restarts=0|discordoo.sharding.restart.max-restarts",
+			"discordoo.sharding.restart.max-restarts=-1|discordoo.sharding.restart.max-restarts",
+			"discordoo.sharding.restart.initial-backoff=0s|discordoo.sharding.restart.initial-backoff",
+			"discordoo.sharding.restart.max-backoff=500ms|discordoo.sharding.restart.max-backoff",
+			"discordoo.sharding.restart.multiplier=0.5|discordoo.sharding.restart.multiplier",
+			"discordoo.sharding.restart.jitter=-1s|discordoo.sharding.restart.jitter",
+			"discordoo.sharding.restart.window=0s|discordoo.sharding.restart.window",
+			"discordoo.sharding.spawn.ready-timeout=0s|discordoo.sharding.spawn.ready-timeout",
+			"discordoo.sharding.shards=0-3,x|discordoo.sharding.shards",
+			"discordoo.sharding.shards=automatic|discordoo.sharding.shards",
+			"discordoo.sharding.instance.web-application-type=tomcat|discordoo.sharding.instance.web-application-type" })
 	void aBadValueFailsStartupNamingTheProperty(String setting, String property) {
 		this.runner.withPropertyValues("discordoo.sharding.total-shards=8", setting)
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(failureMessages(context.getStartupFailure())).contains(property);
 			});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', value = { "discordoo.sharding.restart.initial-backoff=0s",
+			"discordoo.sharding.restart.window=-1m", "discordoo.sharding.spawn.ready-timeout=-1s",
+			"discordoo.sharding.shards=1,1", "discordoo.sharding.ipc.port=-1",
+			"discordoo.sharding.shards-per-instance=0", "discordoo.sharding.total-shards=0" })
+	void aBadValueFailsBindingWithBootsInvalidPropertyException(String setting) {
+		this.runner.withPropertyValues(setting)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageStartingWith("Property " + setting.substring(0, setting.indexOf('='))));
+	}
+
+	@Test
+	void shardsBindEveryAcceptedForm() {
+		this.runner.withPropertyValues("discordoo.sharding.shards= 0-3, 8 ")
+			.run((context) -> assertThat(context.getBean(ShardingProperties.class).shards().ids())
+				.containsExactly(0, 1, 2, 3, 8));
+		this.runner.withPropertyValues("discordoo.sharding.shards=AUTO", "discordoo.sharding.total-shards=3")
+			.run((context) -> {
+				assertThat(context.getBean(ShardingProperties.class).autoShards()).isTrue();
+				assertThat(context.getBean(ShardAllocation.class).shards()).containsExactly(0, 1, 2);
+			});
+		this.runner.run((context) -> assertThat(context.getBean(ShardingProperties.class).shards().ids())
+			.containsExactly(0));
+		// a YAML file gives a plain count as a number, not as text
+		this.runner.withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new MapPropertySource("yaml", Map.of("discordoo.sharding.shards", 4))))
+			.run((context) -> assertThat(context.getBean(ShardingProperties.class).shards().ids())
+				.containsExactly(0, 1, 2, 3));
+	}
+
+	@Test
+	void defaultsOfTheNewerProperties() {
+		this.runner.run((context) -> {
+			ShardingProperties properties = context.getBean(ShardingProperties.class);
+			assertThat(properties.spawn().readyTimeout()).isEqualTo(Duration.ofMinutes(10));
+			assertThat(properties.instance().webApplicationType()).isEqualTo(WebApplicationType.NONE);
+			assertThat(properties.restart().settings()).isEqualTo(RestartPolicy.Settings.defaults());
+		});
+		this.runner.withPropertyValues("discordoo.sharding.instance.web-application-type=reactive")
+			.run((context) -> assertThat(context.getBean(ShardingProperties.class).instance().webApplicationType())
+				.isEqualTo(WebApplicationType.REACTIVE));
 	}
 
 	private static String failureMessages(Throwable failure) {

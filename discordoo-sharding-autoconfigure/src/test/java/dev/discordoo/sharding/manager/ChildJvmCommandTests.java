@@ -92,7 +92,8 @@ class ChildJvmCommandTests {
 			.withArgs(List.of("--spring.main.web-application-type=none"));
 		assertThat(command.toCommandLine()).containsExactly(JAVA, "-Xmx256m", "-Dfoo=bar", "-cp", CLASS_PATH, MAIN,
 				"--spring.main.web-application-type=none");
-		assertThat(command).hasToString(String.join(" ", command.toCommandLine()));
+		assertThat(command).hasToString(JAVA + " -Xmx256m -Dfoo=****** -cp " + CLASS_PATH + " " + MAIN
+				+ " --spring.main.web-application-type=******");
 	}
 
 	@Test
@@ -150,6 +151,17 @@ class ChildJvmCommandTests {
 		assertThat(command.getClassPath()).isEqualTo(System.getProperty("java.class.path"));
 		// Under Maven the test JVM runs from a class path, not a jar
 		assertThat(command.toCommandLine()).endsWith(MAIN);
+	}
+
+	@Test
+	void toStringShowsTheFlagsButNotTheirValues() {
+		ChildJvmCommand command = ChildJvmCommand.forJvm(MAIN, properties(CLASS_PATH, MAIN), Optional.of(JAVA))
+			.withJvmArgs(List.of("-Xmx64m", "-Dbot.token=hunter2", "-javaagent:agent.jar=key=s3cret",
+					"-XX:+UseSerialGC"))
+			.withArgs(List.of("--spring.datasource.password=pa55"));
+		assertThat(command).hasToString(JAVA + " -Xmx64m -Dbot.token=****** -javaagent:agent.jar=****** "
+				+ "-XX:+UseSerialGC -cp " + CLASS_PATH + " " + MAIN + " --spring.datasource.password=******");
+		assertThat(command.toCommandLine()).contains("-Dbot.token=hunter2");
 	}
 
 	private static UnaryOperator<String> properties(String classPath, String javaCommand) {

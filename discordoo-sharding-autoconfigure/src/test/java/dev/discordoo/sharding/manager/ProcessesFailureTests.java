@@ -3,6 +3,8 @@ package dev.discordoo.sharding.manager;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +15,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.InstanceStateChangedEvent;
+import dev.discordoo.sharding.instance.InstanceRuntime;
+import dev.discordoo.sharding.protocol.InstanceEnvironment;
+import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
 import dev.discordoo.sharding.testbot.SilentInstanceMain;
 import dev.discordoo.sharding.testbot.TestBotApplication;
 
@@ -134,6 +140,43 @@ class ProcessesFailureTests {
 			.until(() -> instances.stream().noneMatch((instance) -> ManagerTestSupport.isAlive(instance.pid())));
 		System.out.printf("processes mode: manager SIG%s -> all instances exited in %d ms%n", signal,
 				Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
+	}
+
+	/**
+	 * The manager holds a child's stdin open: its end means the manager is gone, even while the
+	 * manager's pid, which the child also watches, still runs (reused by another process).
+	 * Played here by the test JVM, whose pid the child is given as its manager's.
+	 */
+	@Test
+	void anInstanceWhoseStdinEndsExitsAlthoughItsManagersPidRuns(@TempDir Path dir) throws Exception {
+		long managerPid = ProcessHandle.current().pid();
+		List<String> command = ChildJvmCommand.forCurrentJvm(TestBotApplication.class.getName())
+			.withJvmArgs(List.of(ManagerTestSupport.FAST_CHILD_JVM_ARGS.split(",")))
+			.toCommandLine();
+		Path log = dir.resolve("instance.log");
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(log.toFile());
+		// a spare: no spawn timeout, so only its stdin or its manager's pid can end it
+		builder.environment()
+			.putAll(Map.of(InstanceEnvironment.MANAGER_ID,
+					DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, managerPid),
+					InstanceEnvironment.INSTANCE_ID, DiscordooSnowflake.generate(0, managerPid),
+					InstanceEnvironment.INSTANCE_INDEX, "0", InstanceEnvironment.TOKEN,
+					"0123456789abcdef0123456789abcdef", InstanceEnvironment.SPARE, "true",
+					InstanceEnvironment.STDIN_GUARD, "true"));
+		this.separateManager = builder.start();
+		Process instance = this.separateManager;
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> Files.readString(log).contains(InstanceEnvironment.READY_LINE_PREFIX));
+		assertThat(instance.isAlive()).isTrue();
+		long closedAt = System.nanoTime();
+		instance.getOutputStream().close();
+		assertThat(instance.waitFor(15, TimeUnit.SECONDS)).as("exited after its stdin closed").isTrue();
+		System.out.printf("processes mode: stdin closed -> instance exited in %d ms%n",
+				Duration.ofNanos(System.nanoTime() - closedAt).toMillis());
+		assertThat(instance.exitValue()).isEqualTo(InstanceRuntime.EXIT_MANAGER_LOST);
+		assertThat(ProcessHandle.of(managerPid)).hasValueSatisfying((manager) -> assertThat(manager.isAlive()).isTrue());
+		assertThat(Files.readString(log)).contains("stdin");
 	}
 
 }

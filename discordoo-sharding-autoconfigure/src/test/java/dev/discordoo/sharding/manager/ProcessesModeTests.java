@@ -1,16 +1,26 @@
 package dev.discordoo.sharding.manager;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.InstanceStateChangedEvent;
 import dev.discordoo.sharding.testbot.RecordingMessageHandler;
+import dev.discordoo.sharding.testbot.TestBotApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,7 +28,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The manager in processes mode, with real child JVMs: start, kill -9, SIGSTOP, stop.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ProcessesModeTests {
+
+	private static final Pattern SECOND_TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}");
 
 	@RegisterExtension
 	final ManagerExtension managers = new ManagerExtension();
@@ -89,6 +102,41 @@ class ProcessesModeTests {
 		this.support.context.close();
 		assertThat(this.support.manager.instances()).allMatch((info) -> info.state() == InstanceState.STOPPED);
 		await().atMost(Duration.ofSeconds(10)).until(() -> running.stream().noneMatch(ManagerTestSupport::isAlive));
+	}
+
+	/**
+	 * Instance properties may hold secrets: they reach the child through its environment, never
+	 * its command line (which {@code ps} shows every user); the logged command line hides the
+	 * values of JVM arguments; and the child logs compactly, since the manager logs each of its
+	 * lines again with a date, pid and thread of its own.
+	 */
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void instancePropertiesReachAChildOutsideItsCommandLineAndItsLogIsCompact(CapturedOutput output)
+			throws Exception {
+		String secret = "instance-secret-" + System.nanoTime();
+		String jvmSecret = "jvm-secret-" + System.nanoTime();
+		this.support = this.managers.start(Map.of("discordoo.sharding.shards", "1",
+				"discordoo.sharding.processes.jvm-args",
+				ManagerTestSupport.FAST_CHILD_JVM_ARGS + ",-Ddiscordoo.test.secret=" + jvmSecret,
+				"discordoo.sharding.instance.properties.testbot.echo", secret));
+		this.support.awaitAllReady(Duration.ofSeconds(90));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.support.assigned().containsKey(0));
+		assertThat(this.support.assigned().get(0).data().get("echo").asString()).isEqualTo(secret);
+		long pid = this.support.manager.instance(0).pid();
+		String commandLine = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+		assertThat(commandLine).contains(TestBotApplication.class.getName()).doesNotContain(secret);
+
+		assertThat(output.getAll()).contains("-Ddiscordoo.test.secret=******")
+			.doesNotContain(jvmSecret)
+			.doesNotContain(secret);
+		List<String> forwarded = output.getAll()
+			.lines()
+			.filter((line) -> line.contains("[instance 0] "))
+			.map((line) -> line.substring(line.indexOf("[instance 0] ")))
+			.toList();
+		assertThat(forwarded).anyMatch((line) -> line.contains("listening on"))
+			.noneMatch((line) -> SECOND_TIMESTAMP.matcher(line).find());
 	}
 
 }

@@ -16,6 +16,8 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
 import dev.discordoo.sharding.manager.RestartDecision.GiveUp;
 import dev.discordoo.sharding.manager.RestartDecision.Restart;
 import dev.discordoo.sharding.manager.RestartPolicy.Settings;
@@ -266,22 +268,22 @@ class RestartPolicyTests {
 	void rejectsInitialBackoffBelowOneMillisecond() {
 		assertRejected(() -> settings(true, 0, 60_000, 2.0, 0, 5, Duration.ofMinutes(10)),
 				"discordoo.sharding.restart.initial-backoff",
-				"Invalid discordoo.sharding.restart.initial-backoff '0s': must be at least 1ms");
+				"Property discordoo.sharding.restart.initial-backoff with value '0s' is invalid: must be at least 1ms");
 		assertRejected(
 				() -> new Settings(true, Duration.ofNanos(500), Duration.ofSeconds(1), 2.0, Duration.ZERO, 5,
 						Duration.ofMinutes(10)),
 				"discordoo.sharding.restart.initial-backoff",
-				"Invalid discordoo.sharding.restart.initial-backoff 'PT0.0000005S': must be at least 1ms");
+				"Property discordoo.sharding.restart.initial-backoff with value 'PT0.0000005S' is invalid: must be at least 1ms");
 		assertRejected(
 				() -> new Settings(true, null, Duration.ofSeconds(1), 2.0, Duration.ZERO, 5, Duration.ofMinutes(10)),
 				"discordoo.sharding.restart.initial-backoff",
-				"Invalid discordoo.sharding.restart.initial-backoff 'null': must be at least 1ms");
+				"Property discordoo.sharding.restart.initial-backoff with value 'null' is invalid: must be at least 1ms");
 	}
 
 	@Test
 	void rejectsMaxBackoffBelowInitialBackoff() {
 		assertRejected(() -> settings(true, 2000, 1500, 2.0, 0, 5, Duration.ofMinutes(10)),
-				"discordoo.sharding.restart.max-backoff", "Invalid discordoo.sharding.restart.max-backoff '1500ms': "
+				"discordoo.sharding.restart.max-backoff", "Property discordoo.sharding.restart.max-backoff with value '1500ms' is invalid: "
 						+ "must not be less than discordoo.sharding.restart.initial-backoff (2s)");
 	}
 
@@ -290,26 +292,26 @@ class RestartPolicyTests {
 		String reason = "must be a finite number of at least 1 (1 keeps the delay fixed)";
 		assertRejected(() -> settings(true, 1000, 60_000, 0.5, 0, 5, Duration.ofMinutes(10)),
 				"discordoo.sharding.restart.multiplier",
-				"Invalid discordoo.sharding.restart.multiplier '0.5': " + reason);
+				"Property discordoo.sharding.restart.multiplier with value '0.5' is invalid: " + reason);
 		assertRejected(() -> settings(true, 1000, 60_000, Double.NaN, 0, 5, Duration.ofMinutes(10)),
 				"discordoo.sharding.restart.multiplier",
-				"Invalid discordoo.sharding.restart.multiplier 'NaN': " + reason);
+				"Property discordoo.sharding.restart.multiplier with value 'NaN' is invalid: " + reason);
 		assertRejected(() -> settings(true, 1000, 60_000, Double.POSITIVE_INFINITY, 0, 5, Duration.ofMinutes(10)),
 				"discordoo.sharding.restart.multiplier",
-				"Invalid discordoo.sharding.restart.multiplier 'Infinity': " + reason);
+				"Property discordoo.sharding.restart.multiplier with value 'Infinity' is invalid: " + reason);
 	}
 
 	@Test
 	void rejectsNegativeJitter() {
 		assertRejected(() -> settings(true, 1000, 60_000, 2.0, -1, 5, Duration.ofMinutes(10)),
 				"discordoo.sharding.restart.jitter",
-				"Invalid discordoo.sharding.restart.jitter '-1ms': must not be negative");
+				"Property discordoo.sharding.restart.jitter with value '-1ms' is invalid: must not be negative");
 	}
 
 	@Test
 	void rejectsMaxRestartsBelowOne() {
 		assertRejected(() -> settings(true, 1000, 60_000, 2.0, 0, 0, Duration.ofMinutes(10)),
-				"discordoo.sharding.restart.max-restarts", "Invalid discordoo.sharding.restart.max-restarts '0': "
+				"discordoo.sharding.restart.max-restarts", "Property discordoo.sharding.restart.max-restarts with value '0' is invalid: "
 						+ "must be at least 1 (set discordoo.sharding.restart.enabled=false to never restart)");
 	}
 
@@ -317,16 +319,16 @@ class RestartPolicyTests {
 	void rejectsWindowThatIsNotPositive() {
 		assertRejected(() -> settings(true, 1000, 60_000, 2.0, 0, 5, Duration.ZERO),
 				"discordoo.sharding.restart.window",
-				"Invalid discordoo.sharding.restart.window '0s': must be positive");
+				"Property discordoo.sharding.restart.window with value '0s' is invalid: must be positive");
 		assertRejected(() -> settings(true, 1000, 60_000, 2.0, 0, 5, Duration.ofMinutes(-1)),
 				"discordoo.sharding.restart.window",
-				"Invalid discordoo.sharding.restart.window '-1m': must be positive");
+				"Property discordoo.sharding.restart.window with value '-1m' is invalid: must be positive");
 	}
 
 	@Test
 	void settingsAreValidatedEvenWhenDisabled() {
 		assertRejected(() -> settings(false, 1000, 60_000, 2.0, 0, 0, Duration.ofMinutes(10)),
-				"discordoo.sharding.restart.max-restarts", "Invalid discordoo.sharding.restart.max-restarts '0': "
+				"discordoo.sharding.restart.max-restarts", "Property discordoo.sharding.restart.max-restarts with value '0' is invalid: "
 						+ "must be at least 1 (set discordoo.sharding.restart.enabled=false to never restart)");
 	}
 
@@ -367,9 +369,9 @@ class RestartPolicyTests {
 	}
 
 	private static void assertRejected(Callable<Settings> settings, String property, String message) {
-		assertThatExceptionOfType(InvalidShardingPropertyException.class).isThrownBy(settings::call)
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class).isThrownBy(settings::call)
 			.withMessage(message)
-			.satisfies((ex) -> assertThat(ex.property()).isEqualTo(property));
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo(property));
 	}
 
 	/**

@@ -5,9 +5,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class ShardAllocationTests {
 
@@ -180,63 +183,64 @@ class ShardAllocationTests {
 	@Test
 	void rejectsDuplicates() {
 		assertRejected("0,1,1", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '0,1,1': shard id 1 is listed twice");
+				"Property discordoo.sharding.shards with value '0,1,1' is invalid: shard id 1 is listed twice");
 		assertRejected("0-3,2", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '0-3,2': shard id 2 is listed twice");
+				"Property discordoo.sharding.shards with value '0-3,2' is invalid: shard id 2 is listed twice");
 		assertRejected("0-3,3-5", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '0-3,3-5': shard id 3 is listed twice");
+				"Property discordoo.sharding.shards with value '0-3,3-5' is invalid: shard id 3 is listed twice");
 	}
 
 	@Test
 	void rejectsNegativeIds() {
 		assertRejected("0,-1", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '0,-1': shard id -1 is negative");
+				"Property discordoo.sharding.shards with value '0,-1' is invalid: shard id -1 is negative");
 		assertRejected("-2-3", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '-2-3': shard id -2 is negative");
+				"Property discordoo.sharding.shards with value '-2-3' is invalid: shard id -2 is negative");
 		assertRejected("1--3", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '1--3': shard id -3 is negative");
+				"Property discordoo.sharding.shards with value '1--3' is invalid: shard id -3 is negative");
 		assertRejected("-4", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '-4': shard id -4 is negative");
+				"Property discordoo.sharding.shards with value '-4' is invalid: shard id -4 is negative");
 	}
 
 	@Test
 	void rejectsIdsNotBelowTheTotal() {
-		assertRejected("0-8", 8, 1, ShardAllocation.SHARDS_PROPERTY, "Invalid discordoo.sharding.shards '0-8': "
+		assertRejected("0-8", 8, 1, ShardAllocation.SHARDS_PROPERTY, "Property discordoo.sharding.shards with value '0-8' is invalid: "
 				+ "shard id 8 is out of range for discordoo.sharding.total-shards=8 (shard ids go from 0 to 7)");
-		assertRejected("16", 8, 1, ShardAllocation.SHARDS_PROPERTY, "Invalid discordoo.sharding.shards '16': "
+		assertRejected("16", 8, 1, ShardAllocation.SHARDS_PROPERTY, "Property discordoo.sharding.shards with value '16' is invalid: "
 				+ "shard id 15 is out of range for discordoo.sharding.total-shards=8 (shard ids go from 0 to 7)");
 	}
 
 	@Test
 	void rejectsTotalBelowOne() {
 		assertRejected("1", 0, 1, ShardAllocation.TOTAL_SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.total-shards '0': must be at least 1");
+				"Property discordoo.sharding.total-shards with value '0' is invalid: must be at least 1");
 		assertRejected("1", -3, 1, ShardAllocation.TOTAL_SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.total-shards '-3': must be at least 1");
+				"Property discordoo.sharding.total-shards with value '-3' is invalid: must be at least 1");
 	}
 
 	@Test
 	void rejectsTotalAboveTheLimit() {
 		assertRejected("1", ShardAllocation.MAX_TOTAL_SHARDS + 1, 1, ShardAllocation.TOTAL_SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.total-shards '1048577': must be at most 1048576");
+				"Property discordoo.sharding.total-shards with value '1048577' is invalid: must be at most 1048576");
 	}
 
 	@Test
 	void rejectsShardsPerInstanceBelowOne() {
 		assertRejected("8", null, 0, ShardAllocation.SHARDS_PER_INSTANCE_PROPERTY,
-				"Invalid discordoo.sharding.shards-per-instance '0': must be at least 1");
+				"Property discordoo.sharding.shards-per-instance with value '0' is invalid: must be at least 1");
 		assertRejected("8", null, -1, ShardAllocation.SHARDS_PER_INSTANCE_PROPERTY,
-				"Invalid discordoo.sharding.shards-per-instance '-1': must be at least 1");
+				"Property discordoo.sharding.shards-per-instance with value '-1' is invalid: must be at least 1");
 	}
 
 	@Test
 	void rejectsEmptyText() {
-		String reason = "must not be empty: give a count, a list of shard ids or a from-to range";
+		String reason = "must not be empty: give a count, a list of shard ids, a from-to range or auto";
 		assertRejected(null, null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards 'null': " + reason);
-		assertRejected("", null, 1, ShardAllocation.SHARDS_PROPERTY, "Invalid discordoo.sharding.shards '': " + reason);
+				"Property discordoo.sharding.shards with value 'null' is invalid: " + reason);
+		assertRejected("", null, 1, ShardAllocation.SHARDS_PROPERTY,
+				"Property discordoo.sharding.shards with value '' is invalid: " + reason);
 		assertRejected("  ", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '  ': " + reason);
+				"Property discordoo.sharding.shards with value '  ' is invalid: " + reason);
 	}
 
 	@Test
@@ -256,55 +260,65 @@ class ShardAllocationTests {
 	@Test
 	void rejectsBackwardRanges() {
 		assertRejected("7-4", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '7-4': range 7-4 starts after it ends");
+				"Property discordoo.sharding.shards with value '7-4' is invalid: range 7-4 starts after it ends");
 	}
 
 	@Test
 	void rejectsCountOfZero() {
 		assertRejected("0", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '0': a shard count must be at least 1");
+				"Property discordoo.sharding.shards with value '0' is invalid: a shard count must be at least 1");
 		assertRejected(" 00 ", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards ' 00 ': a shard count must be at least 1");
+				"Property discordoo.sharding.shards with value ' 00 ' is invalid: a shard count must be at least 1");
 	}
 
 	@Test
 	void rejectsHugeNumbersWithoutRunningOutOfMemory() {
 		assertRejected("2000000000", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '2000000000': a shard count must be at most 1048576");
+				"Property discordoo.sharding.shards with value '2000000000' is invalid: a shard count must be at most 1048576");
 		assertRejected("99999999999", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '99999999999': a shard count must be at most 1048576");
+				"Property discordoo.sharding.shards with value '99999999999' is invalid: a shard count must be at most 1048576");
 		assertRejected("0-2000000000", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '0-2000000000': "
+				"Property discordoo.sharding.shards with value '0-2000000000' is invalid: "
 						+ "shard id 2000000000 is too large (at most 1048575)");
 		assertRejected("1,99999999999", null, 1, ShardAllocation.SHARDS_PROPERTY,
-				"Invalid discordoo.sharding.shards '1,99999999999': "
+				"Property discordoo.sharding.shards with value '1,99999999999' is invalid: "
 						+ "shard id 99999999999 is too large (at most 1048575)");
 	}
 
 	@Test
 	void exceptionExposesItsParts() {
-		assertThatExceptionOfType(InvalidShardingPropertyException.class)
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> ShardAllocation.of("7-4", null, 1))
 			.satisfies((ex) -> {
-				assertThat(ex.property()).isEqualTo("discordoo.sharding.shards");
-				assertThat(ex.value()).isEqualTo("7-4");
-				assertThat(ex.reason()).isEqualTo("range 7-4 starts after it ends");
-			})
-			.isInstanceOf(IllegalArgumentException.class);
+				assertThat(ex.getName()).isEqualTo("discordoo.sharding.shards");
+				assertThat(ex.getValue()).isEqualTo("7-4");
+				assertThat(ex.getReason()).isEqualTo("range 7-4 starts after it ends");
+			});
+	}
+
+	@Test
+	void autoIsKnownInAnyCaseAndHasNoIdsYet() {
+		assertThat(ShardIds.parse(" Auto ").isAuto()).isTrue();
+		assertThat(ShardIds.parse(" Auto ")).hasToString(" Auto ").isEqualTo(ShardIds.parse("auto"));
+		assertThatIllegalStateException().isThrownBy(() -> ShardIds.parse("auto").ids())
+			.withMessageContaining("discordoo.sharding.shards");
+		assertThatIllegalStateException().isThrownBy(() -> ShardAllocation.of("auto", 8, 1));
+		assertThat(ShardIds.parse("0-2,5").isAuto()).isFalse();
+		assertThat(ShardIds.parse("0-2,5").ids()).containsExactly(0, 1, 2, 5);
 	}
 
 	private static void assertMalformed(String text, String element) {
-		assertRejected(text, null, 1, ShardAllocation.SHARDS_PROPERTY, "Invalid discordoo.sharding.shards '" + text
-				+ "': expected a count, or a comma-separated list of shard ids and from-to ranges, but found '"
+		assertRejected(text, null, 1, ShardAllocation.SHARDS_PROPERTY, "Property discordoo.sharding.shards with value '"
+				+ text + "' is invalid: expected a count, or a comma-separated list of shard ids and from-to ranges, but found '"
 				+ element + "'");
 	}
 
 	private static void assertRejected(String shards, Integer totalShards, int shardsPerInstance, String property,
 			String message) {
-		assertThatExceptionOfType(InvalidShardingPropertyException.class)
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> ShardAllocation.of(shards, totalShards, shardsPerInstance))
 			.withMessage(message)
-			.satisfies((ex) -> assertThat(ex.property()).isEqualTo(property));
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo(property));
 	}
 
 }

@@ -13,6 +13,7 @@ import org.springframework.boot.availability.ReadinessState;
 
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
+import dev.discordoo.sharding.InstanceStateChangedEvent;
 import dev.discordoo.sharding.testbot.RecordingMessageHandler;
 import dev.discordoo.sharding.testbot.TestBotHandlers;
 
@@ -117,6 +118,21 @@ class WorkersModeTests {
 			.stream()
 			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("discordoo-instance-ipc-timer"))
 			.count();
+	}
+
+	@Test
+	void aClientThatThrowsAnErrorIsReportedAndRestartedNotLeftIdentified() {
+		this.support = this.managers.start(Map.of("discordoo.sharding.mode", "workers", "discordoo.sharding.shards", "1",
+				"discordoo.sharding.restart.max-restarts", "1",
+				"discordoo.sharding.instance.properties.testbot.fail-with-error", "true"));
+		this.support.awaitInstance(0, Duration.ofSeconds(30), (info) -> info.state() == InstanceState.FAILED);
+		assertThat(this.support.transitions.stream()
+			.filter((event) -> event.getState() == InstanceState.LOST)
+			.map(InstanceStateChangedEvent::getReason)).hasSize(2)
+			.allMatch((reason) -> reason.contains("NoClassDefFoundError: testbot told to fail with an Error"));
+		assertThat(this.support.transitionsOf(0)).containsSubsequence(InstanceState.IDENTIFIED, InstanceState.LOST,
+				InstanceState.RESTARTING, InstanceState.SPAWNING, InstanceState.IDENTIFIED, InstanceState.LOST,
+				InstanceState.FAILED);
 	}
 
 }

@@ -23,8 +23,10 @@ import dev.discordoo.sharding.instance.InstanceRuntime;
  * The bot the manager tests shard: the same class runs as the manager (in the test JVM or
  * a separate one) and as every instance. Its local client reports its assignment to the
  * manager, and misbehaves on request: {@code testbot.fail-file} makes start fail while that
- * file exists, {@code testbot.hang-on-destroy} makes destroy wait for {@link #DESTROY_GATE},
- * {@code testbot.hang-on-start} makes start wait until destroy, and
+ * file exists, {@code testbot.fail-with-error} makes it throw an {@link Error} instead,
+ * {@code testbot.hang-on-destroy} makes destroy wait for {@link #DESTROY_GATE},
+ * {@code testbot.hang-on-start} makes start wait until destroy, {@code testbot.echo} is sent
+ * back in its ASSIGNED event, and
  * {@code testbot.identify-url} makes it identify each shard at a fake Discord, with a permit
  * from the manager for each, before it reports ready. Its events and
  * requests are in {@link TestBotHandlers}.
@@ -65,8 +67,9 @@ public class TestBotApplication {
 	@Bean
 	ShardClient testBotClient(ObjectProvider<InstanceRuntime> runtime, ObjectProvider<ShardingInstance> instance,
 			@Value("${testbot.fail-file:}") String failFile,
+			@Value("${testbot.fail-with-error:false}") boolean failWithError,
 			@Value("${testbot.hang-on-destroy:false}") boolean hangOnDestroy,
-			@Value("${testbot.hang-on-start:false}") boolean hangOnStart,
+			@Value("${testbot.hang-on-start:false}") boolean hangOnStart, @Value("${testbot.echo:}") String echo,
 			@Value("${testbot.identify-url:}") String identifyUrl, @Value("${testbot.token:}") String token) {
 		return new ShardClient() {
 
@@ -76,6 +79,9 @@ public class TestBotApplication {
 			public void start(ShardAssignment assignment) throws Exception {
 				if (!failFile.isEmpty() && Files.exists(Path.of(failFile))) {
 					throw new IllegalStateException("testbot told to fail by " + failFile);
+				}
+				if (failWithError) {
+					throw new NoClassDefFoundError("testbot told to fail with an Error");
 				}
 				if (hangOnStart) {
 					// never ready: a client stuck waiting for its gateway
@@ -95,7 +101,7 @@ public class TestBotApplication {
 				}
 				runtime.getObject().managerLink()
 					.dispatch(ASSIGNED, Map.of("index", assignment.instanceIndex(), "shards", assignment.shards(),
-							"total", assignment.totalShards(), "pid", ProcessHandle.current().pid()));
+							"total", assignment.totalShards(), "pid", ProcessHandle.current().pid(), "echo", echo));
 			}
 
 			@Override
