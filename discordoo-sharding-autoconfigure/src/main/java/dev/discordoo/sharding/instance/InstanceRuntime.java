@@ -26,6 +26,7 @@ import dev.discordoo.sharding.ipc.IpcServer;
 import dev.discordoo.sharding.ipc.IpcSettings;
 import dev.discordoo.sharding.ipc.LinkLossCause;
 import dev.discordoo.sharding.ipc.Relay;
+import dev.discordoo.sharding.ipc.ShardingThreads;
 import dev.discordoo.sharding.listener.ShardMessageHandler;
 import dev.discordoo.sharding.protocol.ControlEvents;
 import dev.discordoo.sharding.protocol.ControlRequests;
@@ -253,10 +254,8 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 		// asked once, ahead of need: routing to a shard, a guild or "every other instance" needs it
 		this.allocation = requestAllocation(link);
 		// the client may block for as long as its shards take to connect: never on an IPC thread
-		Thread starter = new Thread(() -> startClient(link, given),
-				"discordoo-shard-client-" + this.identity.index());
-		starter.setDaemon(true);
-		starter.start();
+		ShardingThreads.startDaemon("discordoo-shard-client-" + this.identity.index() + "-",
+				() -> startClient(link, given));
 	}
 
 	private void startClient(IpcLink link, ShardAssignment given) {
@@ -401,12 +400,17 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 		destroyClient();
 		closeServer();
 		// ending the context calls stop() on this bean: never from a thread the context waits for
-		Thread exiting = new Thread(() -> this.exit.accept(exitCode), "discordoo-instance-exit-" + this.identity.index());
-		// a thread inherits daemon from its creator, often a daemon here: a child's JVM would then
-		// end with 0 once the context closed, before this thread calls System.exit with the code.
-		// A worker's only closes its context, and must not keep the manager's JVM alive
-		exiting.setDaemon(this.identity.worker());
-		exiting.start();
+		// a child's must not be a daemon: its JVM would end with 0 once the context closed, before
+		// this thread calls System.exit with the code. A worker's only closes its context, and
+		// must not keep the manager's JVM alive
+		String name = "discordoo-instance-exit-" + this.identity.index() + "-";
+		Runnable exiting = () -> this.exit.accept(exitCode);
+		if (this.identity.worker()) {
+			ShardingThreads.startDaemon(name, exiting);
+		}
+		else {
+			ShardingThreads.startNonDaemon(name, exiting);
+		}
 	}
 
 	/**
@@ -415,7 +419,7 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	 * cannot tell.
 	 */
 	private void watchStdin() {
-		Thread watcher = new Thread(() -> {
+		ShardingThreads.startDaemon("discordoo-instance-stdin-" + this.identity.index() + "-", () -> {
 			try {
 				while (System.in.read() != -1) {
 					// nothing is ever written: only the end matters
@@ -425,9 +429,7 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 				logger.debug("Reading stdin failed: taking it as its end", ex);
 			}
 			selfDestruct("stdin from the manager closed", EXIT_MANAGER_LOST);
-		}, "discordoo-instance-stdin-" + this.identity.index());
-		watcher.setDaemon(true);
-		watcher.start();
+		});
 	}
 
 	/**

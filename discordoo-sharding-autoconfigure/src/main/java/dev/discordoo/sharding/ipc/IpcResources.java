@@ -1,10 +1,8 @@
 package dev.discordoo.sharding.ipc;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -12,7 +10,6 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.AbstractConnectionFactory;
 import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * The threads shared by every IPC server and client of one manager or instance: socket
@@ -69,9 +66,10 @@ public final class IpcResources implements AutoCloseable {
 		this.beanFactory = beanFactory;
 		this.eventPublisher = eventPublisher;
 		this.observer = observer;
-		this.readers = Executors.newCachedThreadPool(daemons(name + "-ipc-reader-"));
-		this.handlers = Executors.newCachedThreadPool(daemons(name + "-ipc-handler-"));
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemons(name + "-ipc-timer-"));
+		this.readers = ShardingThreads.cachedDaemons(name + "-ipc-reader-");
+		this.handlers = ShardingThreads.cachedDaemons(name + "-ipc-handler-");
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+				ShardingThreads.daemons(name + "-ipc-timer-"));
 		// cancelled timeouts are the common case: do not keep them queued until they expire
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.timer = scheduler;
@@ -121,12 +119,6 @@ public final class IpcResources implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	private static ThreadFactory daemons(String prefix) {
-		CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
-		threads.setDaemon(true);
-		return threads;
 	}
 
 }

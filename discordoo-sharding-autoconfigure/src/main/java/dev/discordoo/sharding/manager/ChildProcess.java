@@ -16,6 +16,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.discordoo.sharding.ipc.ShardingThreads;
+
 /**
  * A sharding instance running as a child process of the sharding manager.
  *
@@ -173,10 +175,9 @@ public final class ChildProcess {
 	}
 
 	private void startReader(BufferedReader reader, Output output) {
-		Thread thread = new Thread(() -> read(reader, output),
-				"discordoo-instance-" + this.instanceIndex + "-" + output.name().toLowerCase(Locale.ROOT));
-		thread.setDaemon(true);
-		thread.start();
+		ShardingThreads.startDaemon(
+				"discordoo-instance-" + this.instanceIndex + "-" + output.name().toLowerCase(Locale.ROOT) + "-",
+				() -> read(reader, output));
 	}
 
 	private void read(BufferedReader reader, Output output) {

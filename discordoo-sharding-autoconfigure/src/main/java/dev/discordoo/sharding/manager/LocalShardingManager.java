@@ -7,9 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -20,7 +18,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 
 import dev.discordoo.sharding.AllShardsReadyEvent;
@@ -33,6 +30,7 @@ import dev.discordoo.sharding.identify.IdentifyBroker;
 import dev.discordoo.sharding.ipc.IpcLink;
 import dev.discordoo.sharding.ipc.IpcResources;
 import dev.discordoo.sharding.ipc.IpcSettings;
+import dev.discordoo.sharding.ipc.ShardingThreads;
 import dev.discordoo.sharding.listener.ShardMessageHandler;
 import dev.discordoo.sharding.protocol.FrameCodec;
 import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
@@ -104,8 +102,8 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		this.ipcSettings = ipcSettings;
 		this.settings = settings;
 		this.publisher = publisher;
-		this.spawner = Executors.newCachedThreadPool(daemons("discordoo-spawner-"));
-		this.events = Executors.newSingleThreadExecutor(daemons("discordoo-manager-events-"));
+		this.spawner = ShardingThreads.cachedDaemons("discordoo-spawner-");
+		this.events = ShardingThreads.singleDaemon("discordoo-manager-events-");
 		this.router = new InstanceRouter(allocation, messages,
 				new ManagerControlRequests(allocation, identify, codec.mapper()), codec, this::liveLink,
 				this::whyNoLink);
@@ -123,17 +121,17 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		}
 		this.running = true;
 		// the instances are this application's work: keep the JVM alive while they run, even
-		// when nothing else (a web server, the bot's own threads) would
-		Thread keepAlive = new Thread(() -> {
+		// when nothing else (a web server, the bot's own threads) would. Not Boot's
+		// spring.main.keep-alive: that is fixed before the context knows whether it shards at all,
+		// and an application without @EnableSharding must be able to end
+		ShardingThreads.startNonDaemon("discordoo-manager-keep-alive-", () -> {
 			try {
 				this.stopped.await();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-		}, "discordoo-manager-keep-alive");
-		keepAlive.setDaemon(false);
-		keepAlive.start();
+		});
 		logger.info("Sharding manager " + this.managerId + " starting " + this.handles.size() + " instances for "
 				+ this.allocation + " with " + this.launcher);
 		this.handles.forEach(InstanceHandle::spawn);
@@ -308,12 +306,6 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	private String whyNoLink(int index) {
 		return (index < 0 || index >= this.handles.size()) ? "no instance " + index
 				: "instance " + index + " is " + this.handles.get(index).state();
-	}
-
-	private static ThreadFactory daemons(String prefix) {
-		CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
-		threads.setDaemon(true);
-		return threads;
 	}
 
 	/** The manager's side of its instances' lives, for {@link ManagerContext}. */

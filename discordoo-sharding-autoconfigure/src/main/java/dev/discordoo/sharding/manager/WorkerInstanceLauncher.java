@@ -18,6 +18,7 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 import dev.discordoo.sharding.instance.InstanceRuntime;
+import dev.discordoo.sharding.ipc.ShardingThreads;
 import dev.discordoo.sharding.protocol.InstanceEnvironment;
 
 /**
@@ -64,9 +65,7 @@ public final class WorkerInstanceLauncher implements InstanceLauncher {
 			.toList());
 		LaunchedWorker worker = new LaunchedWorker(spawn.index());
 		application.setApplicationContextFactory((type) -> new WorkerContext(worker));
-		Thread runner = new Thread(() -> worker.run(application), "discordoo-worker-start-" + spawn.index());
-		runner.setDaemon(true);
-		runner.start();
+		ShardingThreads.startDaemon("discordoo-worker-start-" + spawn.index() + "-", () -> worker.run(application));
 		return worker;
 	}
 
@@ -160,9 +159,7 @@ public final class WorkerInstanceLauncher implements InstanceLauncher {
 			this.destroyed = true;
 			ConfigurableApplicationContext current = this.context;
 			if (current != null && current.isActive()) {
-				Thread closer = new Thread(current::close, "discordoo-worker-close-" + this.index);
-				closer.setDaemon(true);
-				closer.start();
+				ShardingThreads.startDaemon("discordoo-worker-close-" + this.index + "-", current::close);
 			}
 			else if (current == null && this.endpoint.isDone()) {
 				this.exit.complete("worker never started");

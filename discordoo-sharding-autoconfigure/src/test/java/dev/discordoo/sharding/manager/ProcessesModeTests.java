@@ -46,7 +46,8 @@ class ProcessesModeTests {
 		this.support.awaitAllReady(Duration.ofSeconds(90));
 		System.out.printf("processes mode: 4 instances READY %d ms after the manager started%n",
 				Duration.ofNanos(System.nanoTime() - start).toMillis());
-		assertThat(this.support.allReady).isNotEmpty();
+		// published off the instances' threads, in order, a moment after the last READY
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.support.allReady.isEmpty());
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.support.assigned().size() == 4);
 		Map<Integer, RecordingMessageHandler.Received> byIndex = this.support.assigned();
 		for (int index = 0; index < 4; index++) {
