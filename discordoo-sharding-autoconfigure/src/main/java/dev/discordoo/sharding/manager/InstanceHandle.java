@@ -24,6 +24,7 @@ import dev.discordoo.sharding.ipc.IpcLinkHandler;
 import dev.discordoo.sharding.ipc.LinkLossCause;
 import dev.discordoo.sharding.ipc.Relay;
 import dev.discordoo.sharding.ipc.RequestFailedException;
+import dev.discordoo.sharding.ipc.RequestTimeout;
 import dev.discordoo.sharding.protocol.ControlEvents;
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.Payloads;
@@ -501,6 +502,8 @@ final class InstanceHandle {
 				catch (IllegalArgumentException ex) {
 					logger.warn("Instance " + InstanceHandle.this.plan.index() + " sent " + event
 							+ " with invalid targets: " + ex.getMessage());
+					// refused, not fatal: one bad broadcast must not cost a healthy instance its link
+					link.sendError(ErrorCode.INVALID_PAYLOAD, ex.getMessage());
 				}
 				return;
 			}
@@ -520,8 +523,8 @@ final class InstanceHandle {
 		@Override
 		public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request) {
 			if (request.targets() != null) {
-				Duration timeout = (request.timeout() != null && request.timeout() > 0)
-						? Duration.ofMillis(request.timeout()) : InstanceHandle.this.manager.ipcSettings().requestTimeout();
+				Duration timeout = RequestTimeout.fromPeer(request.timeout(),
+						InstanceHandle.this.manager.ipcSettings().requestTimeout());
 				try {
 					return InstanceHandle.this.manager.relayRequest(InstanceHandle.this.plan.index(), request.name(),
 							request.payload(), request.targets(), timeout);

@@ -362,20 +362,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	/** Resolve the wire form of targets: {@code "all"} or a list of instance indices. */
 	List<Integer> resolve(JsonNode targets) {
-		if (targets.isString() && "all".equals(targets.stringValue())) {
-			return resolve(Targets.all(), -1);
-		}
-		if (targets.isArray()) {
-			List<Integer> indices = new ArrayList<>();
-			for (JsonNode index : targets) {
-				if (!index.isIntegralNumber() || !index.canConvertToInt()) {
-					throw new IllegalArgumentException("targets must hold instance indices, had " + index);
-				}
-				indices.add(index.intValue());
-			}
-			return indices;
-		}
-		throw new IllegalArgumentException("targets must be \"all\" or a list of instance indices, was " + targets);
+		return RelayTargets.parse(targets, this.handles.size());
 	}
 
 	CompletableFuture<List<InstanceResult<JsonNode>>> fanOut(String name, JsonNode payload, List<Integer> indices,

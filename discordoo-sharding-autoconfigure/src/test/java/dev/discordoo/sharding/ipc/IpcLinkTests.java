@@ -83,6 +83,17 @@ class IpcLinkTests {
 	}
 
 	@Test
+	void aTimeoutTooLongToCountInNanosecondsStillWaitsAndLeavesNothingPending() {
+		this.ipc.instanceSide.requestHandlers.put("echo", CompletableFuture::completedFuture);
+		IpcLink managerLink = this.ipc.connect();
+		Payloads.Response echoed = managerLink.request("echo", 7, null, Duration.ofSeconds(Long.MAX_VALUE)).join();
+		assertThat(echoed.ok()).as("response %s", echoed).isTrue();
+		assertThat(echoed.result().intValue()).isEqualTo(7);
+		await().atMost(Duration.ofSeconds(5)).until(() -> managerLink.pendingRequests() == 0);
+		assertThat(managerLink.isOpen()).isTrue();
+	}
+
+	@Test
 	void requestsAreAnsweredInBothDirections() {
 		this.ipc.instanceSide.requestHandlers.put("double",
 				(payload) -> CompletableFuture.completedFuture(new IntNode(payload.intValue() * 2)));
