@@ -516,7 +516,7 @@ final class InstanceHandle {
 				connected(this.attempt);
 			}
 			else if (!ControlEvents.isReserved(event)) {
-				InstanceHandle.this.manager.messages().onDispatch(event, data, sender(link));
+				InstanceHandle.this.manager.messages().onDispatch(event, data, sender(link, event));
 			}
 		}
 
@@ -537,7 +537,8 @@ final class InstanceHandle {
 			if (ManagerControlRequests.isControlRequest(request.name())) {
 				return answerControlRequest(request);
 			}
-			return InstanceHandle.this.manager.messages().onRequest(request.name(), request.payload(), sender(link));
+			return InstanceHandle.this.manager.messages().onRequest(request.name(), request.payload(),
+					sender(link, request.name()));
 		}
 
 		private CompletionStage<JsonNode> answerControlRequest(Payloads.Request request) {
@@ -570,9 +571,9 @@ final class InstanceHandle {
 			}
 		}
 
-		private ShardEventContext sender(IpcLink link) {
+		private ShardEventContext sender(IpcLink link, String event) {
 			return new ShardEventContext(InstanceHandle.this.plan.index(), link.remoteId(),
-					InstanceHandle.this.plan.shards());
+					InstanceHandle.this.plan.shards(), event);
 		}
 
 	}

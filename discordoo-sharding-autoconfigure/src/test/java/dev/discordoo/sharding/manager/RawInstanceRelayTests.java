@@ -191,6 +191,19 @@ class RawInstanceRelayTests {
 		assertStillHealthy();
 	}
 
+	@Test
+	void theManagersListenersAreToldWhichEventOrRequestArrived() throws IOException {
+		this.instance0.sendJson("{\"op\":0,\"t\":\"GUILD_COUNT\",\"d\":12}");
+		this.instance0.sendJson("{\"op\":9,\"d\":{\"event_id\":\"14\",\"name\":\"whoami\",\"payload\":null}}");
+		assertThat(this.instance0.readUntilOp(OpCode.RESPONSE.code()).get("d").get("ok").booleanValue()).isTrue();
+		await().atMost(WAIT).until(() -> this.messages.senders.size() == 2);
+		assertThat(this.messages.senders).extracting(ShardEventContext::event).containsExactly("GUILD_COUNT", "whoami");
+		assertThat(this.messages.senders).allSatisfy((sender) -> {
+			assertThat(sender.instanceIndex()).isZero();
+			assertThat(sender.shards()).containsExactly(0, 1);
+		});
+	}
+
 	/**
 	 * Instance 0's link is as it was: not lost, nothing pending, and it still carries a
 	 * request to the instance and its answer.
