@@ -313,6 +313,17 @@ public final class IpcLink {
 		}
 	}
 
+	/**
+	 * Called once the handshake is complete on this side. The instance side sends its first
+	 * HEARTBEAT at once, so that the first round trip is known right after the handshake
+	 * instead of one interval later. Must come after IDENTIFY: nothing may precede it.
+	 */
+	void opened() {
+		if (this.side == Side.INSTANCE && isOpen()) {
+			sendHeartbeat();
+		}
+	}
+
 	/** Called on the reader thread for every packet after the handshake. */
 	void onPacket(Packet packet) {
 		if (!isOpen()) {
@@ -394,6 +405,11 @@ public final class IpcLink {
 		this.lastHeartbeatEpochMillis = System.currentTimeMillis();
 		// acks of older heartbeats can no longer arrive in order: forget them
 		this.heartbeatsInFlight.keySet().removeIf((seq) -> seq < ack.seq());
+		if (ack.seq() == 1 && isOpen()) {
+			// the first round trip is measured: report it now rather than an interval later, so
+			// that the manager knows the latency from the first exchange on
+			sendHeartbeat();
+		}
 	}
 
 	private void onHeartbeatTimer() {
@@ -410,17 +426,22 @@ public final class IpcLink {
 			return;
 		}
 		if (this.side == Side.INSTANCE) {
-			long seq = this.heartbeatSeq.incrementAndGet();
-			Double latency = this.latencyMillis;
-			// send off the timer thread: a peer that stopped reading must not stall the loss check
-			runOnHandlerThread(() -> {
-				this.heartbeatsInFlight.put(seq, System.nanoTime());
-				if (!this.connection.trySend(OpCode.HEARTBEAT, null,
-						new Payloads.Heartbeat(seq, System.currentTimeMillis(), latency))) {
-					lose(LinkLossCause.SEND_FAILED, "could not send HEARTBEAT");
-				}
-			});
+			sendHeartbeat();
 		}
+	}
+
+	private void sendHeartbeat() {
+		long seq = this.heartbeatSeq.incrementAndGet();
+		Double latency = this.latencyMillis;
+		// send off the timer and reader threads: a peer that stopped reading must not stall the
+		// loss check or the reading of its packets
+		runOnHandlerThread(() -> {
+			this.heartbeatsInFlight.put(seq, System.nanoTime());
+			if (!this.connection.trySend(OpCode.HEARTBEAT, null,
+					new Payloads.Heartbeat(seq, System.currentTimeMillis(), latency))) {
+				lose(LinkLossCause.SEND_FAILED, "could not send HEARTBEAT");
+			}
+		});
 	}
 
 	private void answer(Payloads.Request request, Integer from) {

@@ -361,6 +361,7 @@ public final class IpcServer implements AutoCloseable {
 			// IDENTIFY first: the listener may send on the link at once, and nothing may precede it.
 			// Queued from the reader thread, the listener still runs before any later packet.
 			this.packets.trySend(OpCode.IDENTIFY, null, identify);
+			created.opened();
 			this.packets.inbound().execute(() -> IpcServer.this.listener.onManagerConnected(created, hello));
 		}
 
