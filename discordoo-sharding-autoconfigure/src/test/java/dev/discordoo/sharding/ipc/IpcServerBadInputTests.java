@@ -112,6 +112,12 @@ class IpcServerBadInputTests {
 						(ipc) -> frame(helloJson(ipc, DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID,
 								IpcTestSupport.MANAGER_PID + 1), ipc.token)),
 						Answer.invalidSession("HELLO id does not match this instance's manager id")),
+				badInput("HELLO with a heartbeat interval above a day",
+						(ipc) -> frame(helloJson(ipc.managerId, ipc.token, 86_400_001)),
+						Answer.invalidSession("heartbeat_interval must be at most 86400000 ms, was 86400001")),
+				badInput("HELLO with a heartbeat interval too long to count in nanoseconds",
+						(ipc) -> frame(helloJson(ipc.managerId, ipc.token, Long.MAX_VALUE)),
+						Answer.invalidSession("heartbeat_interval must be at most 86400000 ms, was " + Long.MAX_VALUE)),
 				// a valid HELLO, but the instance already has its manager: the link is not replaced
 				badInput("second valid HELLO on another connection",
 						(ipc) -> frame(helloJson(ipc, ipc.managerId, ipc.token)),
