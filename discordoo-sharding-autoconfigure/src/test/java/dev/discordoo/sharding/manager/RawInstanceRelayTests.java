@@ -175,8 +175,9 @@ class RawInstanceRelayTests {
 
 	static Stream<Arguments> badTargets() {
 		return Stream.of(Arguments.of("[2]", "2"), Arguments.of("[0,7]", "7"), Arguments.of("[-1]", "-1"),
-				Arguments.of("[4294967296]", "4294967296"), Arguments.of("[1.5]", "1.5"), Arguments.of("[\"1\"]", "\"1\""),
-				Arguments.of("[[1]]", "[1]"), Arguments.of("\"some\"", "\"some\""), Arguments.of("{\"all\":true}", "all"));
+				Arguments.of("[4294967296]", "4294967296"), Arguments.of("[1.5]", "1.5"),
+				Arguments.of("[\"1\"]", "\"1\""), Arguments.of("[[1]]", "[1]"), Arguments.of("\"some\"", "\"some\""),
+				Arguments.of("{\"all\":true}", "all"));
 	}
 
 	@Test
@@ -225,8 +226,8 @@ class RawInstanceRelayTests {
 	/** Answer a request with its own payload. */
 	private static void answer(RawPeer peer, JsonNode request) throws IOException {
 		JsonNode d = request.get("d");
-		peer.sendJson("{\"op\":10,\"d\":{\"event_id\":\"" + d.get("event_id").stringValue() + "\",\"ok\":true,\"result\":"
-				+ d.get("payload") + "}}");
+		peer.sendJson("{\"op\":10,\"d\":{\"event_id\":\"" + d.get("event_id").stringValue()
+				+ "\",\"ok\":true,\"result\":" + d.get("payload") + "}}");
 	}
 
 	/** Launches instances that are only a listening socket; the test plays each by hand. */
