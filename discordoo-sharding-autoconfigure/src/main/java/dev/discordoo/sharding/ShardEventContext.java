@@ -3,19 +3,32 @@ package dev.discordoo.sharding;
 import java.util.List;
 
 /**
- * Who sent an event or a request.
+ * Who sent an event or a request, and which one it was.
  *
  * @param instanceIndex the sending instance's index, {@code null} when the manager sent it
  * @param senderId the sender's snowflake
  * @param shards the sending instance's shards, empty for the manager
+ * @param event the name of what arrived: for an event its name (the DISPATCH's {@code t}),
+ * for a request the request's name; {@code null} when whoever created the context did not
+ * say
  */
-public record ShardEventContext(Integer instanceIndex, String senderId, List<Integer> shards) {
+public record ShardEventContext(Integer instanceIndex, String senderId, List<Integer> shards, String event) {
 
 	/**
 	 * Copy the shard list.
 	 */
 	public ShardEventContext {
 		shards = List.copyOf(shards);
+	}
+
+	/**
+	 * Create a context that does not name the event, as before the event name was added.
+	 * @param instanceIndex the sending instance's index, {@code null} when the manager sent it
+	 * @param senderId the sender's snowflake
+	 * @param shards the sending instance's shards, empty for the manager
+	 */
+	public ShardEventContext(Integer instanceIndex, String senderId, List<Integer> shards) {
+		this(instanceIndex, senderId, shards, null);
 	}
 
 	/**

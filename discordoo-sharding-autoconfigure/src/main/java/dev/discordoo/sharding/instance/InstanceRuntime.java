@@ -327,7 +327,7 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	@Override
 	public void onDispatch(IpcLink link, String event, JsonNode data, Relay relay) {
 		if (relay.from() != null && !ControlEvents.isReserved(event)) {
-			this.messages.onDispatch(event, data, relayedContext(relay.from()));
+			this.messages.onDispatch(event, data, relayedContext(relay.from(), event));
 			return;
 		}
 		onDispatch(link, event, data);
@@ -336,16 +336,16 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	@Override
 	public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request, Integer from) {
 		if (from != null) {
-			return this.messages.onRequest(request.name(), request.payload(), relayedContext(from));
+			return this.messages.onRequest(request.name(), request.payload(), relayedContext(from, request.name()));
 		}
 		return onRequest(link, request);
 	}
 
-	private ShardEventContext relayedContext(int from) {
+	private ShardEventContext relayedContext(int from, String event) {
 		CompletableFuture<InstanceAllocation> known = this.allocation;
 		List<Integer> shards = (known != null && known.isDone() && !known.isCompletedExceptionally())
 				? known.join().shardsOf(from) : List.of();
-		return new ShardEventContext(from, null, shards);
+		return new ShardEventContext(from, null, shards, event);
 	}
 
 	@Override
@@ -364,12 +364,12 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 			logger.debug("Sharding instance " + this.identity.index() + " got control event " + event);
 			return;
 		}
-		this.messages.onDispatch(event, data, managerContext(link));
+		this.messages.onDispatch(event, data, managerContext(link, event));
 	}
 
 	@Override
 	public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request) {
-		return this.messages.onRequest(request.name(), request.payload(), managerContext(link));
+		return this.messages.onRequest(request.name(), request.payload(), managerContext(link, request.name()));
 	}
 
 	@Override
@@ -381,8 +381,8 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 		selfDestruct("lost its manager: " + cause + " (" + detail + ")", EXIT_MANAGER_LOST);
 	}
 
-	private ShardEventContext managerContext(IpcLink link) {
-		return new ShardEventContext(null, link.remoteId(), List.of());
+	private ShardEventContext managerContext(IpcLink link, String event) {
+		return new ShardEventContext(null, link.remoteId(), List.of(), event);
 	}
 
 	/** Stop the local client and end the instance, once, whatever asked first. */

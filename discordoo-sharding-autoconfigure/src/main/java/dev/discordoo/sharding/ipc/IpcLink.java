@@ -159,6 +159,14 @@ public final class IpcLink {
 	}
 
 	/**
+	 * Return how many requests this side sent that still wait for their response.
+	 * @return the number of pending requests
+	 */
+	public int pendingRequests() {
+		return this.pending.size();
+	}
+
+	/**
 	 * Return when the last heartbeat (manager side) or ack (instance side) arrived, or when the
 	 * link opened if none has yet.
 	 * @return epoch milliseconds
@@ -232,9 +240,15 @@ public final class IpcLink {
 	public CompletableFuture<Payloads.Response> request(String name, Object payload, JsonNode targets,
 			Duration timeout, Integer from) {
 		Duration targetTimeout = (timeout != null) ? timeout : this.settings.requestTimeout();
+		// in nanoseconds without overflow: the timeout may be a peer's (a relayed request)
+		long targetNanos = RequestTimeout.toTimerNanos(targetTimeout);
 		// a relayed request waits a little longer than its targets, so that the manager's
 		// per-target TIMEOUT entries arrive instead of one blanket TIMEOUT
-		Duration wait = (targets != null) ? targetTimeout.plus(relayGrace(targetTimeout)) : targetTimeout;
+		long graceNanos = (targets != null) ? relayGrace(targetTimeout).toNanos() : 0;
+		long waitNanos = (targetNanos > Long.MAX_VALUE - graceNanos) ? Long.MAX_VALUE : targetNanos + graceNanos;
+		// a fan-out sends one tree to every target: convert only what is not a tree yet
+		JsonNode payloadNode = (payload instanceof JsonNode node) ? node
+				: this.connection.codec().mapper().valueToTree(payload);
 		long startNanos = System.nanoTime();
 		String eventId = DiscordooSnowflake.generate(this.localParts.shardId(), this.localParts.workerId());
 		CompletableFuture<Payloads.Response> response = new CompletableFuture<>();
@@ -244,20 +258,24 @@ public final class IpcLink {
 			return response;
 		}
 		this.pending.put(eventId, response);
-		ScheduledFuture<?> timer = this.resources.timer()
-			.schedule(() -> response.complete(failure(eventId, ErrorCode.TIMEOUT,
-					"no response to '" + name + "' within " + wait.toMillis() + " ms")), wait.toNanos(),
-					TimeUnit.NANOSECONDS);
-		response.whenComplete((result, ex) -> {
-			this.pending.remove(eventId);
-			timer.cancel(false);
-		});
-		// a fan-out sends one tree to every target: convert only what is not a tree yet
-		JsonNode payloadNode = (payload instanceof JsonNode node) ? node
-				: this.connection.codec().mapper().valueToTree(payload);
+		// registered before anything can fail: however the request ends, it leaves nothing pending
+		response.whenComplete((result, ex) -> this.pending.remove(eventId));
+		ScheduledFuture<?> timer;
+		try {
+			timer = this.resources.timer()
+				.schedule(() -> response.complete(failure(eventId, ErrorCode.TIMEOUT, "no response to '" + name
+						+ "' within " + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms")), waitNanos,
+						TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			response.complete(failure(eventId, ErrorCode.LINK_LOST, "IPC resources are closed"));
+			return response;
+		}
+		response.whenComplete((result, ex) -> timer.cancel(false));
 		try {
 			this.connection.send(OpCode.REQUEST, null,
-					new Payloads.Request(eventId, name, payloadNode, targets, targetTimeout.toMillis()),
+					new Payloads.Request(eventId, name, payloadNode, targets,
+							TimeUnit.NANOSECONDS.toMillis(targetNanos)),
 					new Relay(null, from));
 		}
 		catch (IllegalArgumentException ex) {
@@ -292,6 +310,17 @@ public final class IpcLink {
 		catch (RuntimeException ex) {
 			lose(LinkLossCause.SEND_FAILED, String.valueOf(ex.getMessage()));
 			throw new IllegalStateException("IPC link to " + this.remoteId + " failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Called once the handshake is complete on this side. The instance side sends its first
+	 * HEARTBEAT at once, so that the first round trip is known right after the handshake
+	 * instead of one interval later. Must come after IDENTIFY: nothing may precede it.
+	 */
+	void opened() {
+		if (this.side == Side.INSTANCE && isOpen()) {
+			sendHeartbeat();
 		}
 	}
 
@@ -376,6 +405,11 @@ public final class IpcLink {
 		this.lastHeartbeatEpochMillis = System.currentTimeMillis();
 		// acks of older heartbeats can no longer arrive in order: forget them
 		this.heartbeatsInFlight.keySet().removeIf((seq) -> seq < ack.seq());
+		if (ack.seq() == 1 && isOpen()) {
+			// the first round trip is measured: report it now rather than an interval later, so
+			// that the manager knows the latency from the first exchange on
+			sendHeartbeat();
+		}
 	}
 
 	private void onHeartbeatTimer() {
@@ -392,17 +426,22 @@ public final class IpcLink {
 			return;
 		}
 		if (this.side == Side.INSTANCE) {
-			long seq = this.heartbeatSeq.incrementAndGet();
-			Double latency = this.latencyMillis;
-			// send off the timer thread: a peer that stopped reading must not stall the loss check
-			runOnHandlerThread(() -> {
-				this.heartbeatsInFlight.put(seq, System.nanoTime());
-				if (!this.connection.trySend(OpCode.HEARTBEAT, null,
-						new Payloads.Heartbeat(seq, System.currentTimeMillis(), latency))) {
-					lose(LinkLossCause.SEND_FAILED, "could not send HEARTBEAT");
-				}
-			});
+			sendHeartbeat();
 		}
+	}
+
+	private void sendHeartbeat() {
+		long seq = this.heartbeatSeq.incrementAndGet();
+		Double latency = this.latencyMillis;
+		// send off the timer and reader threads: a peer that stopped reading must not stall the
+		// loss check or the reading of its packets
+		runOnHandlerThread(() -> {
+			this.heartbeatsInFlight.put(seq, System.nanoTime());
+			if (!this.connection.trySend(OpCode.HEARTBEAT, null,
+					new Payloads.Heartbeat(seq, System.currentTimeMillis(), latency))) {
+				lose(LinkLossCause.SEND_FAILED, "could not send HEARTBEAT");
+			}
+		});
 	}
 
 	private void answer(Payloads.Request request, Integer from) {

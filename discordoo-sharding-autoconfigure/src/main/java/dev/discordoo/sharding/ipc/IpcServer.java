@@ -50,6 +50,12 @@ public final class IpcServer implements AutoCloseable {
 	private static final int ACCEPT_BACKLOG = 128;
 
 	/**
+	 * The longest heartbeat interval a HELLO may ask for. It drives this side's timers
+	 * (times the tolerance, in nanoseconds): far beyond any sane setting, far below overflow.
+	 */
+	private static final Duration MAX_HEARTBEAT_INTERVAL = Duration.ofHours(24);
+
+	/**
 	 * Who the instance is and whom it accepts.
 	 *
 	 * @param managerId the manager's snowflake; a HELLO must carry it
@@ -361,6 +367,7 @@ public final class IpcServer implements AutoCloseable {
 			// IDENTIFY first: the listener may send on the link at once, and nothing may precede it.
 			// Queued from the reader thread, the listener still runs before any later packet.
 			this.packets.trySend(OpCode.IDENTIFY, null, identify);
+			created.opened();
 			this.packets.inbound().execute(() -> IpcServer.this.listener.onManagerConnected(created, hello));
 		}
 
@@ -378,6 +385,10 @@ public final class IpcServer implements AutoCloseable {
 			}
 			if (hello.heartbeatInterval() <= 0) {
 				return "heartbeat_interval must be positive, was " + hello.heartbeatInterval();
+			}
+			if (hello.heartbeatInterval() > MAX_HEARTBEAT_INTERVAL.toMillis()) {
+				return "heartbeat_interval must be at most " + MAX_HEARTBEAT_INTERVAL.toMillis() + " ms, was "
+						+ hello.heartbeatInterval();
 			}
 			if (hello.shards() == null || hello.totalShards() <= 0) {
 				return "HELLO must carry shards and a positive total_shards";

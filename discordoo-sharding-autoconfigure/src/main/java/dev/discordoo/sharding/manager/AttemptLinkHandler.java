@@ -15,6 +15,7 @@ import dev.discordoo.sharding.ipc.IpcLinkHandler;
 import dev.discordoo.sharding.ipc.LinkLossCause;
 import dev.discordoo.sharding.ipc.Relay;
 import dev.discordoo.sharding.ipc.RequestFailedException;
+import dev.discordoo.sharding.ipc.RequestTimeout;
 import dev.discordoo.sharding.protocol.ControlEvents;
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.Payloads;
@@ -53,6 +54,7 @@ final class AttemptLinkHandler implements IpcLinkHandler {
 			catch (IllegalArgumentException ex) {
 				logger.warn("Instance " + this.handle.index() + " sent " + event + " with invalid targets: "
 						+ ex.getMessage());
+				refuse(link, ex.getMessage());
 			}
 			return;
 		}
@@ -65,15 +67,14 @@ final class AttemptLinkHandler implements IpcLinkHandler {
 			this.handle.connected(this.attempt);
 		}
 		else if (!ControlEvents.isReserved(event)) {
-			this.router.onDispatch(event, data, sender(link));
+			this.router.onDispatch(event, data, sender(link, event));
 		}
 	}
 
 	@Override
 	public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request) {
 		if (request.targets() != null) {
-			Duration timeout = (request.timeout() != null && request.timeout() > 0)
-					? Duration.ofMillis(request.timeout()) : this.defaultTimeout;
+			Duration timeout = RequestTimeout.fromPeer(request.timeout(), this.defaultTimeout);
 			try {
 				return this.router.relayRequest(this.handle.index(), request.name(), request.payload(),
 						request.targets(), timeout);
@@ -85,7 +86,7 @@ final class AttemptLinkHandler implements IpcLinkHandler {
 		if (ManagerControlRequests.isControlRequest(request.name())) {
 			return this.handle.answerControlRequest(this.attempt, request);
 		}
-		return this.router.onRequest(request.name(), request.payload(), sender(link));
+		return this.router.onRequest(request.name(), request.payload(), sender(link, request.name()));
 	}
 
 	@Override
@@ -105,8 +106,19 @@ final class AttemptLinkHandler implements IpcLinkHandler {
 		}
 	}
 
-	private ShardEventContext sender(IpcLink link) {
-		return new ShardEventContext(this.handle.index(), link.remoteId(), this.handle.shards());
+	/** Refused, not fatal: one bad broadcast must not cost a healthy instance its link. */
+	private void refuse(IpcLink link, String why) {
+		try {
+			link.sendError(ErrorCode.INVALID_PAYLOAD, why);
+		}
+		catch (RuntimeException ex) {
+			// the link closed meanwhile: its loss is on its way to the handle
+			logger.debug("Could not refuse a broadcast of instance " + this.handle.index(), ex);
+		}
+	}
+
+	private ShardEventContext sender(IpcLink link, String event) {
+		return new ShardEventContext(this.handle.index(), link.remoteId(), this.handle.shards(), event);
 	}
 
 }

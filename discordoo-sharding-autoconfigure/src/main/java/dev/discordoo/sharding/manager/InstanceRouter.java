@@ -1,7 +1,6 @@
 package dev.discordoo.sharding.manager;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -78,20 +77,7 @@ final class InstanceRouter {
 
 	/** Resolve the wire form of targets: {@code "all"} or a list of instance indices. */
 	List<Integer> resolve(JsonNode targets) {
-		if (targets.isString() && "all".equals(targets.stringValue())) {
-			return resolve(Targets.all(), -1);
-		}
-		if (targets.isArray()) {
-			List<Integer> indices = new ArrayList<>();
-			for (JsonNode index : targets) {
-				if (!index.isIntegralNumber() || !index.canConvertToInt()) {
-					throw new IllegalArgumentException("targets must hold instance indices, had " + index);
-				}
-				indices.add(index.intValue());
-			}
-			return indices;
-		}
-		throw new IllegalArgumentException("targets must be \"all\" or a list of instance indices, was " + targets);
+		return RelayTargets.parse(targets, instanceCount());
 	}
 
 	<T> CompletableFuture<List<InstanceResult<T>>> request(String name, @Nullable Object payload, Targets targets,

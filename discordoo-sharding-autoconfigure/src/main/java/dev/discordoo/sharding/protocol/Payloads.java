@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * The typed {@code d} of each op. Field names are the wire names.
@@ -99,11 +100,12 @@ public final class Payloads {
 	 * @param name the handler to run
 	 * @param payload the handler's argument
 	 * @param targets instance indices, {@code "all"}, or {@code null} for the receiver itself
-	 * @param timeout milliseconds the sender waits, if given
+	 * @param timeout milliseconds the sender waits, if given; a number beyond the range of a
+	 * {@code long} reads as its nearest end, since whoever uses it clamps it anyway
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Request(@JsonProperty("event_id") String eventId, String name, JsonNode payload, JsonNode targets,
-			Long timeout) {
+			@JsonDeserialize(using = SaturatingLongDeserializer.class) Long timeout) {
 	}
 
 	/**

@@ -83,6 +83,30 @@ class IpcLinkTests {
 	}
 
 	@Test
+	void theLatencyIsKnownOnBothSidesRightAfterTheFirstHeartbeatExchange() {
+		// an interval far longer than the wait below: only the heartbeats sent at once can count
+		try (IpcTestSupport slow = new IpcTestSupport(
+				IpcTestSupport.fastSettings().withHeartbeat(Duration.ofSeconds(60), 3))) {
+			IpcLink managerLink = slow.connect();
+			await().atMost(Duration.ofSeconds(5)).until(() -> managerLink.latencyMillis() != null);
+			assertThat(managerLink.latencyMillis()).isGreaterThan(0.0).isLessThan(5_000.0);
+			assertThat(slow.server.managerLink().latencyMillis()).isNotNull().isGreaterThan(0.0);
+			assertThat(managerLink.isOpen()).isTrue();
+		}
+	}
+
+	@Test
+	void aTimeoutTooLongToCountInNanosecondsStillWaitsAndLeavesNothingPending() {
+		this.ipc.instanceSide.requestHandlers.put("echo", CompletableFuture::completedFuture);
+		IpcLink managerLink = this.ipc.connect();
+		Payloads.Response echoed = managerLink.request("echo", 7, null, Duration.ofSeconds(Long.MAX_VALUE)).join();
+		assertThat(echoed.ok()).as("response %s", echoed).isTrue();
+		assertThat(echoed.result().intValue()).isEqualTo(7);
+		await().atMost(Duration.ofSeconds(5)).until(() -> managerLink.pendingRequests() == 0);
+		assertThat(managerLink.isOpen()).isTrue();
+	}
+
+	@Test
 	void requestsAreAnsweredInBothDirections() {
 		this.ipc.instanceSide.requestHandlers.put("double",
 				(payload) -> CompletableFuture.completedFuture(new IntNode(payload.intValue() * 2)));

@@ -55,40 +55,109 @@ class IpcServerBadInputTests {
 		}
 	}
 
-	@Test
-	void lengthJustAboveTheMaxFrameSizeIsRefused() throws IOException {
+	/**
+	 * Bytes that a fresh connection sends while the manager link is up, and the one answer
+	 * each must get before that connection, and only that one, is closed.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badInputs")
+	void badInputOnAFreshConnectionIsAnsweredAndOnlyThatConnectionIsClosed(String description,
+			Function<IpcTestSupport, byte[]> bytes, Answer answer) throws IOException {
 		connectHealthyManager();
-		int max = this.ipc.settings.maxFrameSize();
 		try (RawPeer peer = connectPeer()) {
-			// the body is never sent: the server must judge the header alone
-			peer.sendRaw(header(max + 1L));
-			assertRefused(peer, ErrorCode.FRAME_TOO_LARGE,
-					"frame of " + (max + 1L) + " bytes exceeds the max frame size of " + max + " bytes");
+			peer.sendRaw(bytes.apply(this.ipc));
+			answer.check(peer.readPacket(), this.ipc);
+			assertThat(peer.isClosedByPeer()).isTrue();
 		}
 		assertManagerLinkStillWorks();
 	}
 
-	@Test
-	void lengthWithTheTopBitSetIsReadAsUnsignedAndRefused() throws IOException {
-		connectHealthyManager();
-		try (RawPeer peer = connectPeer()) {
-			peer.sendRaw(header(0xFFFFFFFFL));
-			assertRefused(peer, ErrorCode.FRAME_TOO_LARGE, "frame of 4294967295 bytes exceeds the max frame size");
-		}
-		assertManagerLinkStillWorks();
+	static Stream<Arguments> badInputs() {
+		int max = IpcTestSupport.fastSettings().maxFrameSize();
+		return Stream.of(
+				// the body is never sent: the server must judge the header alone
+				badInput("length just above the max frame size", (ipc) -> header(max + 1L),
+						Answer.error(ErrorCode.FRAME_TOO_LARGE,
+								"frame of " + (max + 1L) + " bytes exceeds the max frame size of " + max + " bytes")),
+				badInput("length with the top bit set is read as unsigned", (ipc) -> header(0xFFFFFFFFL),
+						Answer.error(ErrorCode.FRAME_TOO_LARGE,
+								"frame of 4294967295 bytes exceeds the max frame size")),
+				badInput("length 0", (ipc) -> header(0), Answer.error(ErrorCode.FRAME_TOO_LARGE,
+						"frame of 0 bytes is below the minimum of 2 bytes")),
+				badInput("length 1", (ipc) -> concat(header(1), new byte[1]), Answer.error(ErrorCode.FRAME_TOO_LARGE,
+						"frame of 1 bytes is below the minimum of 2 bytes")),
+				badInput("body that is not JSON", (ipc) -> frame("definitely not json"),
+						Answer.error(ErrorCode.PROTOCOL_VIOLATION, "frame body is not UTF-8 JSON")),
+				badInput("body that is a JSON array",
+						(ipc) -> frame("[" + helloJson(ipc, ipc.managerId, ipc.token) + "]"),
+						Answer.error(ErrorCode.PROTOCOL_VIOLATION, "frame body must be a JSON object, was ARRAY")),
+				badInput("packet without op", (ipc) -> frame("{\"d\":{\"id\":\"" + ipc.managerId + "\"}}"),
+						Answer.error(ErrorCode.PROTOCOL_VIOLATION, "packet must have an integer 'op', had none")),
+				badInput("unknown op", (ipc) -> frame("{\"op\":11,\"d\":{}}"),
+						Answer.error(ErrorCode.PROTOCOL_VIOLATION, "unknown op 11")),
+				badInput("DISPATCH without event name", (ipc) -> frame("{\"op\":0,\"d\":{}}"),
+						Answer.error(ErrorCode.PROTOCOL_VIOLATION, "DISPATCH (op 0) must have a string 't'")),
+				badInput("HELLO without payload", (ipc) -> frame("{\"op\":2}"),
+						Answer.error(ErrorCode.INVALID_PAYLOAD, "HELLO must have a 'd' object")),
+				badInput("DISPATCH before HELLO", (ipc) -> frame("{\"op\":0,\"t\":\"GUILD_COUNT\",\"d\":1}"),
+						Answer.error(ErrorCode.NOT_AUTHENTICATED,
+								"expected HELLO before anything else, got DISPATCH")),
+				badInput("REQUEST before HELLO",
+						(ipc) -> frame("{\"op\":9,\"d\":{\"event_id\":\"1\",\"name\":\"eval\",\"payload\":null}}"),
+						Answer.error(ErrorCode.NOT_AUTHENTICATED,
+								"expected HELLO before anything else, got REQUEST")),
+				badInput("HEARTBEAT before HELLO",
+						(ipc) -> frame("{\"op\":7,\"d\":{\"seq\":1,\"sent_at\":0,\"latency\":null}}"),
+						Answer.error(ErrorCode.NOT_AUTHENTICATED,
+								"expected HELLO before anything else, got HEARTBEAT")),
+				badInput("HELLO with the wrong token",
+						(ipc) -> frame(helloJson(ipc, ipc.managerId, "not-the-token")),
+						Answer.invalidSession("HELLO token is invalid")),
+				badInput("HELLO with the wrong manager id",
+						(ipc) -> frame(helloJson(ipc, DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID,
+								IpcTestSupport.MANAGER_PID + 1), ipc.token)),
+						Answer.invalidSession("HELLO id does not match this instance's manager id")),
+				badInput("HELLO with a heartbeat interval above a day",
+						(ipc) -> frame(helloJson(ipc.managerId, ipc.token, 86_400_001)),
+						Answer.invalidSession("heartbeat_interval must be at most 86400000 ms, was 86400001")),
+				badInput("HELLO with a heartbeat interval too long to count in nanoseconds",
+						(ipc) -> frame(helloJson(ipc.managerId, ipc.token, Long.MAX_VALUE)),
+						Answer.invalidSession(
+								"heartbeat_interval must be at most 86400000 ms, was " + Long.MAX_VALUE)),
+				// a valid HELLO, but the instance already has its manager: the link is not replaced
+				badInput("second valid HELLO on another connection",
+						(ipc) -> frame(helloJson(ipc, ipc.managerId, ipc.token)),
+						Answer.invalidSession("this instance already has a manager connection")));
 	}
 
-	@ParameterizedTest
-	@ValueSource(ints = { 0, 1 })
-	void lengthBelowTwoIsRefused(int length) throws IOException {
-		connectHealthyManager();
-		try (RawPeer peer = connectPeer()) {
-			peer.sendRaw(header(length));
-			peer.sendRaw(new byte[length]);
-			assertRefused(peer, ErrorCode.FRAME_TOO_LARGE,
-					"frame of " + length + " bytes is below the minimum of 2 bytes");
+	private static Arguments badInput(String description, Function<IpcTestSupport, byte[]> bytes, Answer answer) {
+		return Arguments.of(description, bytes, answer);
+	}
+
+	/**
+	 * The answer a connection must get: an ERROR whose message contains a fragment, or an
+	 * INVALID_SESSION with the instance's id and exactly this reason.
+	 */
+	record Answer(OpCode op, String code, String message) {
+
+		static Answer error(String code, String messageFragment) {
+			return new Answer(OpCode.ERROR, code, messageFragment);
 		}
-		assertManagerLinkStillWorks();
+
+		static Answer invalidSession(String reason) {
+			return new Answer(OpCode.INVALID_SESSION, null, reason);
+		}
+
+		void check(JsonNode packet, IpcTestSupport ipc) {
+			if (this.op == OpCode.ERROR) {
+				assertError(packet, this.code, this.message);
+				return;
+			}
+			assertThat(packet.get("op").intValue()).as("op of %s", packet).isEqualTo(OpCode.INVALID_SESSION.code());
+			assertThat(packet.get("d").get("id").stringValue()).isEqualTo(ipc.instanceId);
+			assertThat(packet.get("d").get("reason").stringValue()).isEqualTo(this.message);
+		}
+
 	}
 
 	@Test
@@ -117,105 +186,6 @@ class IpcServerBadInputTests {
 			assertThat(peer.readUntilClosed()).isEmpty();
 		}
 		assertManagerLinkStillWorks();
-	}
-
-	@Test
-	void bodyThatIsNotJsonIsRefused() throws IOException {
-		connectHealthyManager();
-		try (RawPeer peer = connectPeer()) {
-			peer.sendJson("definitely not json");
-			assertRefused(peer, ErrorCode.PROTOCOL_VIOLATION, "frame body is not UTF-8 JSON");
-		}
-		assertManagerLinkStillWorks();
-	}
-
-	@Test
-	void bodyThatIsAJsonArrayIsRefused() throws IOException {
-		connectHealthyManager();
-		try (RawPeer peer = connectPeer()) {
-			peer.sendJson("[" + helloJson(this.ipc.managerId, this.ipc.token) + "]");
-			assertRefused(peer, ErrorCode.PROTOCOL_VIOLATION, "frame body must be a JSON object, was ARRAY");
-		}
-		assertManagerLinkStillWorks();
-	}
-
-	@Test
-	void packetWithoutOpIsRefused() throws IOException {
-		connectHealthyManager();
-		try (RawPeer peer = connectPeer()) {
-			peer.sendJson("{\"d\":{\"id\":\"" + this.ipc.managerId + "\"}}");
-			assertRefused(peer, ErrorCode.PROTOCOL_VIOLATION, "packet must have an integer 'op', had none");
-		}
-		assertManagerLinkStillWorks();
-	}
-
-	@Test
-	void unknownOpIsRefused() throws IOException {
-		connectHealthyManager();
-		try (RawPeer peer = connectPeer()) {
-			peer.sendJson("{\"op\":11,\"d\":{}}");
-			assertRefused(peer, ErrorCode.PROTOCOL_VIOLATION, "unknown op 11");
-		}
-		assertManagerLinkStillWorks();
-	}
-
-	@Test
-	void dispatchWithoutEventNameIsRefused() throws IOException {
-		connectHealthyManager();
-		try (RawPeer peer = connectPeer()) {
-			peer.sendJson("{\"op\":0,\"d\":{}}");
-			assertRefused(peer, ErrorCode.PROTOCOL_VIOLATION, "DISPATCH (op 0) must have a string 't'");
-		}
-		assertManagerLinkStillWorks();
-	}
-
-	@Test
-	void helloWithoutPayloadIsRefused() throws IOException {
-		connectHealthyManager();
-		try (RawPeer peer = connectPeer()) {
-			peer.sendJson("{\"op\":2}");
-			assertRefused(peer, ErrorCode.INVALID_PAYLOAD, "HELLO must have a 'd' object");
-		}
-		assertManagerLinkStillWorks();
-	}
-
-	@Test
-	void helloWithWrongTokenIsRefusedWithInvalidSession() throws IOException {
-		connectHealthyManager();
-		try (RawPeer peer = connectPeer()) {
-			peer.sendJson(helloJson(this.ipc.managerId, "not-the-token"));
-			assertInvalidSession(peer, "HELLO token is invalid");
-		}
-		assertManagerLinkStillWorks();
-	}
-
-	@Test
-	void helloWithWrongManagerIdIsRefusedWithInvalidSession() throws IOException {
-		connectHealthyManager();
-		String otherManager = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID,
-				IpcTestSupport.MANAGER_PID + 1);
-		try (RawPeer peer = connectPeer()) {
-			peer.sendJson(helloJson(otherManager, this.ipc.token));
-			assertInvalidSession(peer, "HELLO id does not match this instance's manager id");
-		}
-		assertManagerLinkStillWorks();
-	}
-
-	@ParameterizedTest
-	@MethodSource("packetsBeforeHello")
-	void anythingButHelloFirstIsRefused(String opName, String json) throws IOException {
-		connectHealthyManager();
-		try (RawPeer peer = connectPeer()) {
-			peer.sendJson(json);
-			assertRefused(peer, ErrorCode.NOT_AUTHENTICATED, "expected HELLO before anything else, got " + opName);
-		}
-		assertManagerLinkStillWorks();
-	}
-
-	static Stream<Arguments> packetsBeforeHello() {
-		return Stream.of(Arguments.of("DISPATCH", "{\"op\":0,\"t\":\"GUILD_COUNT\",\"d\":1}"),
-				Arguments.of("REQUEST", "{\"op\":9,\"d\":{\"event_id\":\"1\",\"name\":\"eval\",\"payload\":null}}"),
-				Arguments.of("HEARTBEAT", "{\"op\":7,\"d\":{\"seq\":1,\"sent_at\":0,\"latency\":null}}"));
 	}
 
 	@Test
@@ -272,17 +242,6 @@ class IpcServerBadInputTests {
 			late.sendJson(helloJson(this.ipc.managerId, "not-the-token"));
 			assertInvalidSession(late, "HELLO token is invalid");
 		}
-		assertManagerLinkStillWorks();
-	}
-
-	@Test
-	void secondValidHelloOnAnotherConnectionIsRefused() throws IOException {
-		connectHealthyManager();
-		try (RawPeer peer = connectPeer()) {
-			peer.sendJson(helloJson(this.ipc.managerId, this.ipc.token));
-			assertInvalidSession(peer, "this instance already has a manager connection");
-		}
-		assertThat(this.ipc.server.managerLink()).isSameAs(this.instanceLink);
 		assertManagerLinkStillWorks();
 	}
 
@@ -411,11 +370,6 @@ class IpcServerBadInputTests {
 		assertThat(this.ipc.instanceSide.hellos).hasSize(1);
 	}
 
-	private static void assertRefused(RawPeer peer, String code, String message) throws IOException {
-		assertError(peer.readPacket(), code, message);
-		assertThat(peer.isClosedByPeer()).isTrue();
-	}
-
 	private static void assertError(JsonNode packet, String code, String message) {
 		assertThat(packet.get("op").intValue()).as("op of %s", packet).isEqualTo(OpCode.ERROR.code());
 		assertThat(packet.get("d").get("code").stringValue()).as("code of %s", packet).isEqualTo(code);
@@ -431,10 +385,14 @@ class IpcServerBadInputTests {
 	}
 
 	private String helloJson(String managerId, String token) {
-		return helloJson(managerId, token, this.ipc.settings.heartbeatInterval().toMillis());
+		return helloJson(this.ipc, managerId, token);
 	}
 
-	private String helloJson(String managerId, String token, long heartbeatInterval) {
+	private static String helloJson(IpcTestSupport ipc, String managerId, String token) {
+		return helloJson(managerId, token, ipc.settings.heartbeatInterval().toMillis());
+	}
+
+	private static String helloJson(String managerId, String token, long heartbeatInterval) {
 		String eventId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, IpcTestSupport.MANAGER_PID);
 		return "{\"op\":2,\"d\":{\"id\":\"" + managerId + "\",\"event_id\":\"" + eventId + "\",\"token\":\"" + token
 				+ "\",\"heartbeat_interval\":" + heartbeatInterval
@@ -443,6 +401,10 @@ class IpcServerBadInputTests {
 
 	private static byte[] header(long length) {
 		return ByteBuffer.allocate(4).putInt((int) length).array();
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		return ByteBuffer.allocate(first.length + second.length).put(first).put(second).array();
 	}
 
 	private static byte[] frame(String json) {

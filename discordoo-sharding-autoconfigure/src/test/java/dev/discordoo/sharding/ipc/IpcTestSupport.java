@@ -135,7 +135,7 @@ final class IpcTestSupport implements AutoCloseable {
 			this.dispatches.add(new Dispatch(event, data, Thread.currentThread().getName()));
 			ShardMessageHandler messages = this.messages;
 			if (messages != null) {
-				messages.onDispatch(event, data, sender(link));
+				messages.onDispatch(event, data, sender(link, event));
 			}
 		}
 
@@ -144,7 +144,7 @@ final class IpcTestSupport implements AutoCloseable {
 			Function<JsonNode, CompletionStage<JsonNode>> handler = this.requestHandlers.get(request.name());
 			ShardMessageHandler messages = this.messages;
 			if (handler == null && messages != null) {
-				return messages.onRequest(request.name(), request.payload(), sender(link));
+				return messages.onRequest(request.name(), request.payload(), sender(link, request.name()));
 			}
 			if (handler == null) {
 				throw new RequestFailedException(ErrorCode.NO_HANDLER, "no handler for '" + request.name() + "'");
@@ -153,9 +153,10 @@ final class IpcTestSupport implements AutoCloseable {
 		}
 
 		/** The sender as the runtimes give it; the instance is the one hello(...) names. */
-		private static ShardEventContext sender(IpcLink link) {
-			return (link.side() == IpcLink.Side.MANAGER) ? new ShardEventContext(0, link.remoteId(), List.of(0, 1))
-					: new ShardEventContext(null, link.remoteId(), List.of());
+		private static ShardEventContext sender(IpcLink link, String event) {
+			return (link.side() == IpcLink.Side.MANAGER)
+					? new ShardEventContext(0, link.remoteId(), List.of(0, 1), event)
+					: new ShardEventContext(null, link.remoteId(), List.of(), event);
 		}
 
 		@Override

@@ -15,9 +15,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A peer written from the protocol text alone, on a plain socket: the way another
- * language's implementation would talk to ours, and the way a broken one would.
+ * language's implementation would talk to ours, and the way a broken one would. Public for
+ * the tests of other packages that play an instance or a manager by hand.
  */
-final class RawPeer implements AutoCloseable {
+public final class RawPeer implements AutoCloseable {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
@@ -27,7 +28,7 @@ final class RawPeer implements AutoCloseable {
 
 	private final DataOutputStream out;
 
-	RawPeer(int port) throws IOException {
+	public RawPeer(int port) throws IOException {
 		this(new Socket("127.0.0.1", port));
 	}
 
@@ -43,26 +44,26 @@ final class RawPeer implements AutoCloseable {
 	 * Accept one connection: a peer on the server side, such as a fake instance that an
 	 * {@link IpcClient} connects to.
 	 */
-	static RawPeer accept(ServerSocket listener) throws IOException {
+	public static RawPeer accept(ServerSocket listener) throws IOException {
 		return new RawPeer(listener.accept());
 	}
 
-	void sendJson(String json) throws IOException {
+	public void sendJson(String json) throws IOException {
 		sendFrame(json.getBytes(StandardCharsets.UTF_8));
 	}
 
-	void sendFrame(byte[] body) throws IOException {
+	public void sendFrame(byte[] body) throws IOException {
 		this.out.writeInt(body.length);
 		this.out.write(body);
 		this.out.flush();
 	}
 
-	void sendRaw(byte[] bytes) throws IOException {
+	public void sendRaw(byte[] bytes) throws IOException {
 		this.out.write(bytes);
 		this.out.flush();
 	}
 
-	JsonNode readPacket() throws IOException {
+	public JsonNode readPacket() throws IOException {
 		int length = this.in.readInt();
 		byte[] body = new byte[length];
 		this.in.readFully(body);
@@ -70,7 +71,7 @@ final class RawPeer implements AutoCloseable {
 	}
 
 	/** Read packets until one with the given op arrives. */
-	JsonNode readUntilOp(int op) throws IOException {
+	public JsonNode readUntilOp(int op) throws IOException {
 		while (true) {
 			JsonNode packet = readPacket();
 			if (packet.get("op").intValue() == op) {
@@ -80,7 +81,7 @@ final class RawPeer implements AutoCloseable {
 	}
 
 	/** Whether the other side closed: reads (and drops) whatever is left until end of stream. */
-	boolean isClosedByPeer() throws IOException {
+	public boolean isClosedByPeer() throws IOException {
 		try {
 			while (this.in.read() >= 0) {
 				// drain
@@ -103,7 +104,7 @@ final class RawPeer implements AutoCloseable {
 	 * Read whatever still arrives until the other side closes.
 	 * @throws SocketTimeoutException if the other side does not close within the read timeout
 	 */
-	byte[] readUntilClosed() throws IOException {
+	public byte[] readUntilClosed() throws IOException {
 		ByteArrayOutputStream received = new ByteArrayOutputStream();
 		try {
 			int next;
@@ -121,7 +122,7 @@ final class RawPeer implements AutoCloseable {
 	}
 
 	/** Half-close: the other side reads end of stream, this side can still read. */
-	void shutdownOutput() throws IOException {
+	public void shutdownOutput() throws IOException {
 		this.socket.shutdownOutput();
 	}
 

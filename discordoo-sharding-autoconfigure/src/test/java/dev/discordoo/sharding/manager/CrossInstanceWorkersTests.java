@@ -68,6 +68,7 @@ class CrossInstanceWorkersTests {
 			assertThat(result.ok()).isTrue();
 			assertThat(result.value().instance()).isEqualTo(index);
 			assertThat(result.value().from()).isNull();
+			assertThat(result.value().request()).isEqualTo("echo");
 			assertThat(result.value().payload().path("q").stringValue()).isEqualTo("count");
 		}
 	}
@@ -147,6 +148,7 @@ class CrossInstanceWorkersTests {
 			assertThat(entry.path("instance").asInt()).isNotEqualTo(3);
 			assertThat(entry.path("ok").asBoolean()).isTrue();
 			assertThat(entry.path("value").path("from").asInt()).isEqualTo(3);
+			assertThat(entry.path("value").path("request").asString()).isEqualTo("echo");
 			assertThat(entry.path("value").path("instance").asInt()).isEqualTo(entry.path("instance").asInt());
 		}
 

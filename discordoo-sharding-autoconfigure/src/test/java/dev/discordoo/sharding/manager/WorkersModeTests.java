@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,6 +16,7 @@ import org.springframework.boot.availability.ReadinessState;
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.InstanceStateChangedEvent;
+import dev.discordoo.sharding.metrics.ShardingManagerMetrics;
 import dev.discordoo.sharding.testbot.RecordingMessageHandler;
 import dev.discordoo.sharding.testbot.TestBotHandlers;
 
@@ -109,6 +112,20 @@ class WorkersModeTests {
 			assertThat(order).containsExactly("0:STOPPING", "0:READY", "1:STOPPING", "1:READY", "2:STOPPING",
 					"2:READY");
 		});
+	}
+
+	@Test
+	void theHeartbeatLatencyIsKnownRightAfterTheHandshakeNotAnIntervalLater() {
+		this.support = this.managers.start(Map.of("discordoo.sharding.mode", "workers", "discordoo.sharding.shards",
+				"2", "discordoo.sharding.shards-per-instance", "2", "discordoo.sharding.heartbeat.interval", "60s"));
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		new ShardingManagerMetrics(this.support.manager).bindTo(registry);
+		TimeGauge latency = registry.get("discordoo.sharding.heartbeat.latency").tag("instance", "0").timeGauge();
+		// far within the first interval of 60 s: only the heartbeats sent at once can count
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.support.manager.instance(0).heartbeatLatencyMillis() != null);
+		assertThat(this.support.manager.instance(0).heartbeatLatencyMillis()).isPositive();
+		assertThat(latency.value(TimeUnit.MILLISECONDS)).isPositive();
 	}
 
 	/** Each live worker owns one IPC timer thread: a count of live worker contexts. */

@@ -107,6 +107,24 @@ class FrameCodecTests {
 	}
 
 	@Test
+	void aRequestTimeoutBeyondTheRangeOfALongReadsAsItsNearestEnd() {
+		assertThat(requestTimeout("99999999999999999999")).isEqualTo(Long.MAX_VALUE);
+		assertThat(requestTimeout("1e30")).isEqualTo(Long.MAX_VALUE);
+		assertThat(requestTimeout("-99999999999999999999")).isEqualTo(Long.MIN_VALUE);
+		assertThat(requestTimeout("-1e30")).isEqualTo(Long.MIN_VALUE);
+		assertThat(requestTimeout("60000")).isEqualTo(60_000L);
+		assertThat(requestTimeout("null")).isNull();
+		assertThatExceptionOfType(ProtocolViolationException.class).isThrownBy(() -> requestTimeout("\"soon\""))
+			.withMessageContaining("REQUEST has an invalid 'd'")
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.INVALID_PAYLOAD));
+	}
+
+	private Long requestTimeout(String timeout) {
+		Packet packet = decode("{\"op\":9,\"d\":{\"event_id\":\"1\",\"name\":\"x\",\"timeout\":" + timeout + "}}");
+		return this.codec.payload(packet, Payloads.Request.class).timeout();
+	}
+
+	@Test
 	void heartbeatAckRoundTrips() {
 		Payloads.HeartbeatAck ack = new Payloads.HeartbeatAck(42);
 		byte[] body = this.codec.encode(OpCode.HEARTBEAT_ACK, null, ack);

@@ -36,8 +36,8 @@ public class TestBotHandlers {
 	/** The event that makes an instance end abruptly. */
 	public static final String CRASH = "CRASH";
 
-	/** What {@code echo} answers: who answered, who asked, and the payload. */
-	public record Echo(int instance, Integer from, JsonNode payload) {
+	/** What {@code echo} answers: who answered, who asked, the payload, and what was asked. */
+	public record Echo(int instance, Integer from, JsonNode payload, String request) {
 	}
 
 	/** A relayed event as an instance saw it. */
@@ -71,7 +71,7 @@ public class TestBotHandlers {
 
 	@ShardRequestHandler("echo")
 	Echo echo(JsonNode payload, ShardEventContext sender) {
-		return new Echo(self(), sender.instanceIndex(), payload);
+		return new Echo(self(), sender.instanceIndex(), payload, sender.event());
 	}
 
 	/** Blocks the instance named by {@code slow} for {@code millis}; the others answer at once. */
@@ -80,7 +80,7 @@ public class TestBotHandlers {
 		if (payload.path("slow").asInt(-1) == self()) {
 			new CountDownLatch(1).await(payload.path("millis").asLong(), TimeUnit.MILLISECONDS);
 		}
-		return new Echo(self(), sender.instanceIndex(), payload);
+		return new Echo(self(), sender.instanceIndex(), payload, sender.event());
 	}
 
 	@ShardRequestHandler("boom")
@@ -88,7 +88,7 @@ public class TestBotHandlers {
 		if (payload.path("fail").asInt(-1) == self()) {
 			throw new IllegalStateException("instance " + self() + " was told to fail");
 		}
-		return new Echo(self(), null, payload);
+		return new Echo(self(), null, payload, "boom");
 	}
 
 	/** Asks every other instance to echo, through the manager, and returns what came back. */
