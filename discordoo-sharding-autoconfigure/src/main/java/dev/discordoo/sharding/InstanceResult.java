@@ -1,5 +1,7 @@
 package dev.discordoo.sharding;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One target's answer to a request: its result, or why there is none. A fan-out gives one
  * per target, so one failing target never fails the others.
@@ -10,7 +12,7 @@ package dev.discordoo.sharding;
  * @param value the result when ok (may be {@code null})
  * @param error why not, when not ok
  */
-public record InstanceResult<T>(int instance, boolean ok, T value, RequestError error) {
+public record InstanceResult<T>(int instance, boolean ok, @Nullable T value, @Nullable RequestError error) {
 
 	/**
 	 * A result.
@@ -19,7 +21,7 @@ public record InstanceResult<T>(int instance, boolean ok, T value, RequestError 
 	 * @param value the value
 	 * @return the result
 	 */
-	public static <T> InstanceResult<T> success(int instance, T value) {
+	public static <T> InstanceResult<T> success(int instance, @Nullable T value) {
 		return new InstanceResult<>(instance, true, value, null);
 	}
 

@@ -2,6 +2,8 @@ package dev.discordoo.sharding;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Who sent an event or a request, and which one it was.
  *
@@ -12,7 +14,8 @@ import java.util.List;
  * for a request the request's name; {@code null} when whoever created the context did not
  * say
  */
-public record ShardEventContext(Integer instanceIndex, String senderId, List<Integer> shards, String event) {
+public record ShardEventContext(@Nullable Integer instanceIndex, @Nullable String senderId, List<Integer> shards,
+		@Nullable String event) {
 
 	/**
 	 * Copy the shard list.
@@ -27,7 +30,7 @@ public record ShardEventContext(Integer instanceIndex, String senderId, List<Int
 	 * @param senderId the sender's snowflake
 	 * @param shards the sending instance's shards, empty for the manager
 	 */
-	public ShardEventContext(Integer instanceIndex, String senderId, List<Integer> shards) {
+	public ShardEventContext(@Nullable Integer instanceIndex, @Nullable String senderId, List<Integer> shards) {
 		this(instanceIndex, senderId, shards, null);
 	}
 

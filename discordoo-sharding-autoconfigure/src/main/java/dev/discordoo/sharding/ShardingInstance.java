@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The view of a sharding instance on itself and its siblings: a bean in every instance,
  * never in the manager. Broadcasts and requests to other instances are relayed by the
@@ -24,7 +26,7 @@ public interface ShardingInstance {
 	 * @param payload anything Jackson can write
 	 * @throws IllegalStateException if the manager link is not up
 	 */
-	void dispatch(String event, Object payload);
+	void dispatch(String event, @Nullable Object payload);
 
 	/**
 	 * Send an event to other instances, through the manager. Events from this instance
@@ -33,7 +35,7 @@ public interface ShardingInstance {
 	 * @param payload anything Jackson can write
 	 * @param targets where to ({@link Targets#others()} for every other instance)
 	 */
-	void broadcast(String event, Object payload, Targets targets);
+	void broadcast(String event, @Nullable Object payload, Targets targets);
 
 	/**
 	 * Ask instances to run a request handler, through the manager, with the configured
@@ -46,7 +48,7 @@ public interface ShardingInstance {
 	 * @param type the result type, bound with Jackson
 	 * @return the results
 	 */
-	<T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
+	<T> CompletableFuture<List<InstanceResult<T>>> request(String name, @Nullable Object payload, Targets targets,
 			Class<T> type);
 
 	/**
@@ -59,7 +61,7 @@ public interface ShardingInstance {
 	 * @param timeout how long each target may take
 	 * @return the results
 	 */
-	<T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
+	<T> CompletableFuture<List<InstanceResult<T>>> request(String name, @Nullable Object payload, Targets targets,
 			Class<T> type, Duration timeout);
 
 	/**
@@ -70,7 +72,7 @@ public interface ShardingInstance {
 	 * @param type the result type, bound with Jackson
 	 * @return the manager's answer
 	 */
-	<T> CompletableFuture<InstanceResult<T>> requestManager(String name, Object payload, Class<T> type);
+	<T> CompletableFuture<InstanceResult<T>> requestManager(String name, @Nullable Object payload, Class<T> type);
 
 	/**
 	 * Ask the manager what a Discord client needs to connect: the gateway URL, the bot's total

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The sharding manager: spawns the sharding instances, watches them, restarts them and
  * stops them. Available as a bean in the manager, never in an instance.
@@ -45,14 +47,14 @@ public interface ShardingManager {
 	 * @param payload anything Jackson can write
 	 * @throws IllegalStateException if the instance has no live link
 	 */
-	void send(int index, String event, Object payload);
+	void send(int index, String event, @Nullable Object payload);
 
 	/**
 	 * Send a DISPATCH to every instance that has a live link.
 	 * @param event the event name
 	 * @param payload anything Jackson can write
 	 */
-	void broadcast(String event, Object payload);
+	void broadcast(String event, @Nullable Object payload);
 
 	/**
 	 * Ask instances to run a request handler, with the configured timeout. One entry per
@@ -66,7 +68,7 @@ public interface ShardingManager {
 	 * @param type the result type, bound with Jackson
 	 * @return the results
 	 */
-	<T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
+	<T> CompletableFuture<List<InstanceResult<T>>> request(String name, @Nullable Object payload, Targets targets,
 			Class<T> type);
 
 	/**
@@ -79,7 +81,7 @@ public interface ShardingManager {
 	 * @param timeout how long each target may take
 	 * @return the results
 	 */
-	<T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
+	<T> CompletableFuture<List<InstanceResult<T>>> request(String name, @Nullable Object payload, Targets targets,
 			Class<T> type, Duration timeout);
 
 	/**

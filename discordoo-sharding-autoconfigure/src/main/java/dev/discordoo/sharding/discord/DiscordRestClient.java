@@ -10,6 +10,7 @@ import java.time.Duration;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -291,7 +292,7 @@ public final class DiscordRestClient {
 		return DEFAULT_RETRY_AFTER;
 	}
 
-	private static Duration seconds(String value) {
+	private static @Nullable Duration seconds(@Nullable String value) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
@@ -310,7 +311,7 @@ public final class DiscordRestClient {
 	 * is not Discord's JSON.
 	 */
 	private static String message(String body) {
-		String message = null;
+		@Nullable String message = null;
 		try {
 			JsonNode node = mapper.readTree(body).path("message");
 			if (node.isString()) {
@@ -335,7 +336,7 @@ public final class DiscordRestClient {
 		// The JDK's HttpClient often throws a ConnectException without a message, with the
 		// useful text further down the chain
 		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-		String message = null;
+		@Nullable String message = null;
 		for (Throwable candidate = cause; candidate != null && message == null; candidate = candidate.getCause()) {
 			message = candidate.getMessage();
 		}
@@ -394,7 +395,7 @@ public final class DiscordRestClient {
 	 * What the client keeps of an answer; reading it whole lets the connection be released
 	 * before the caller decides what to do.
 	 */
-	private record Reply(int status, String retryAfter, String body) {
+	private record Reply(int status, @Nullable String retryAfter, String body) {
 	}
 
 }

@@ -178,8 +178,8 @@ public final class IdentifyBroker implements AutoCloseable {
 	public void report(int instance, String attemptId, int shardId, IdentifyOutcome outcome) {
 		List<Runnable> after = new ArrayList<>();
 		synchronized (this) {
-			Bucket bucket = (shardId >= 0) ? this.buckets[bucketOf(shardId)] : null;
-			Held held = (bucket != null) ? bucket.held : null;
+			@Nullable Bucket bucket = (shardId >= 0) ? this.buckets[bucketOf(shardId)] : null;
+			@Nullable Held held = (bucket != null) ? bucket.held : null;
 			if (held == null || held.waiter.shardId != shardId || !held.waiter.attemptId.equals(attemptId)) {
 				throw new RequestFailedException(ErrorCode.NO_PERMIT,
 						"instance " + instance + " holds no identify permit for shard " + shardId);
