@@ -30,6 +30,10 @@ import dev.discordoo.sharding.ipc.ShardingThreads;
  *
  * <p>The environment given to {@link #start} is added to the manager's own environment and
  * is never logged: it carries the instance token.
+ *
+ * <p>Longer than most classes here because one process is one thing to own: its streams, its
+ * exit and its destruction share the same lifetime, and a third of the length is the small
+ * public types that describe its output.
  */
 public final class ChildProcess {
 
