@@ -1,6 +1,8 @@
 package dev.discordoo.sharding;
 
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,19 +41,19 @@ public enum InstanceState {
 	 */
 	FAILED;
 
-	private Set<InstanceState> next;
+	private static final Map<InstanceState, Set<InstanceState>> NEXT = new EnumMap<>(InstanceState.class);
 
 	static {
-		SPAWNING.next = EnumSet.of(CONNECTING, LOST, STOPPING);
-		CONNECTING.next = EnumSet.of(IDENTIFIED, LOST, STOPPING);
-		IDENTIFIED.next = EnumSet.of(READY, LOST, STOPPING);
-		READY.next = EnumSet.of(LOST, STOPPING);
-		LOST.next = EnumSet.of(RESTARTING, FAILED, STOPPING);
-		RESTARTING.next = EnumSet.of(SPAWNING, STOPPING, FAILED);
+		NEXT.put(SPAWNING, EnumSet.of(CONNECTING, LOST, STOPPING));
+		NEXT.put(CONNECTING, EnumSet.of(IDENTIFIED, LOST, STOPPING));
+		NEXT.put(IDENTIFIED, EnumSet.of(READY, LOST, STOPPING));
+		NEXT.put(READY, EnumSet.of(LOST, STOPPING));
+		NEXT.put(LOST, EnumSet.of(RESTARTING, FAILED, STOPPING));
+		NEXT.put(RESTARTING, EnumSet.of(SPAWNING, STOPPING, FAILED));
 		// FAILED when what was stopped could not be confirmed gone
-		STOPPING.next = EnumSet.of(STOPPED, FAILED);
-		STOPPED.next = EnumSet.of(SPAWNING);
-		FAILED.next = EnumSet.of(SPAWNING, STOPPING);
+		NEXT.put(STOPPING, EnumSet.of(STOPPED, FAILED));
+		NEXT.put(STOPPED, EnumSet.of(SPAWNING));
+		NEXT.put(FAILED, EnumSet.of(SPAWNING, STOPPING));
 	}
 
 	/**
@@ -60,7 +62,7 @@ public enum InstanceState {
 	 * @return whether the transition is allowed
 	 */
 	public boolean canMoveTo(InstanceState target) {
-		return this.next.contains(target);
+		return NEXT.getOrDefault(this, EnumSet.noneOf(InstanceState.class)).contains(target);
 	}
 
 	/**

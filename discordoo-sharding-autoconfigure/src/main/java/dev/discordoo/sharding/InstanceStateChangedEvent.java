@@ -14,9 +14,9 @@ public class InstanceStateChangedEvent extends ApplicationEvent {
 
 	private final InstanceState previousState;
 
-	private final String reason;
+	private final @Nullable String reason;
 
-	private final FailureCause cause;
+	private final @Nullable FailureCause cause;
 
 	/**
 	 * Create a new event.

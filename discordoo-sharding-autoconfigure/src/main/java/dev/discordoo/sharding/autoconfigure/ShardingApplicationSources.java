@@ -7,6 +7,7 @@ import java.util.List;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.context.ApplicationListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the running application was started from, so that instances can be started the same
@@ -16,7 +17,7 @@ import org.springframework.context.ApplicationListener;
  * @param mainClass the class with the {@code main} method, or {@code null} if unknown
  * @param sources the application's primary source classes
  */
-public record ShardingApplicationSources(Class<?> mainClass, List<Class<?>> sources) {
+public record ShardingApplicationSources(@Nullable Class<?> mainClass, List<Class<?>> sources) {
 
 	static final String BEAN_NAME = "discordooShardingApplicationSources";
 

@@ -122,7 +122,7 @@ public class ShardingHealthIndicator extends AbstractHealthIndicator {
 		return details;
 	}
 
-	private static void putIfKnown(Map<String, Object> details, String key, Object value) {
+	private static void putIfKnown(Map<String, Object> details, String key, @Nullable Object value) {
 		if (value != null) {
 			details.put(key, value);
 		}

@@ -178,8 +178,8 @@ public final class IdentifyBroker implements AutoCloseable {
 	public void report(int instance, String attemptId, int shardId, IdentifyOutcome outcome) {
 		List<Runnable> after = new ArrayList<>();
 		synchronized (this) {
-			@Nullable Bucket bucket = (shardId >= 0) ? this.buckets[bucketOf(shardId)] : null;
-			@Nullable Held held = (bucket != null) ? bucket.held : null;
+			Bucket bucket = this.buckets[bucketOf(Math.max(shardId, 0))];
+			Held held = bucket.held;
 			if (held == null || held.waiter.shardId != shardId || !held.waiter.attemptId.equals(attemptId)) {
 				throw new RequestFailedException(ErrorCode.NO_PERMIT,
 						"instance " + instance + " holds no identify permit for shard " + shardId);
@@ -378,17 +378,22 @@ public final class IdentifyBroker implements AutoCloseable {
 			logger.error("Identify permits held: " + status().holdReason() + ". Instances that need to identify "
 					+ "wait; sessions already up are not touched.");
 		}
-		if (!this.refreshScheduled) {
+		IdentifyBudget budget = this.budget;
+		if (budget != null && !this.refreshScheduled) {
 			this.refreshScheduled = true;
-			long delay = Math.max(0, this.budget.resetAtNanos() - System.nanoTime());
+			long delay = Math.max(0, budget.resetAtNanos() - System.nanoTime());
 			this.scheduler.schedule(this::refreshBudget, delay, TimeUnit.NANOSECONDS);
 		}
 	}
 
 	private void refreshBudget() {
+		IdentifyBudget budget = this.budget;
+		if (budget == null) {
+			return;
+		}
 		GatewayBot.SessionStartLimit limit;
 		try {
-			limit = this.budget.fetchAfterReset();
+			limit = budget.fetchAfterReset();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not read the identify budget after its reset (" + ex.getMessage() + "); trying again in "
@@ -402,9 +407,9 @@ public final class IdentifyBroker implements AutoCloseable {
 		}
 		List<Runnable> after = new ArrayList<>();
 		synchronized (this) {
-			this.budget.update(limit);
+			budget.update(limit);
 			this.refreshScheduled = false;
-			if (!this.budget.exhausted()) {
+			if (!budget.exhausted()) {
 				this.holdLogged = false;
 				logger.info("Identify budget reset: " + limit.remaining() + " of " + limit.total()
 						+ " identifies left; granting permits again");

@@ -42,6 +42,7 @@ import dev.discordoo.sharding.ShardRequestHandler;
 import dev.discordoo.sharding.ipc.RequestFailedException;
 import dev.discordoo.sharding.protocol.ControlEvents;
 import dev.discordoo.sharding.protocol.ErrorCode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link ShardMessageHandler} that hands application events to
@@ -64,6 +65,7 @@ public final class AnnotatedShardMessageHandler
 
 	private final ObjectMapper mapper;
 
+	@SuppressWarnings("NullAway.Init") // set by BeanFactoryAware before any use, checked there
 	private ConfigurableListableBeanFactory beanFactory;
 
 	private volatile Methods methods = Methods.NONE;
@@ -106,7 +108,7 @@ public final class AnnotatedShardMessageHandler
 		}
 	}
 
-	private Class<?> targetType(String beanName) {
+	private @Nullable Class<?> targetType(String beanName) {
 		try {
 			Class<?> type = AutoProxyUtils.determineTargetClass(this.beanFactory, beanName);
 			if (type != null && ScopedObject.class.isAssignableFrom(type)) {
@@ -167,7 +169,7 @@ public final class AnnotatedShardMessageHandler
 	}
 
 	private ShardMethod shardMethod(Class<? extends Annotation> annotation, String beanName, Method method,
-			Class<?> exposedType, Supplier<Object> bean) {
+			@Nullable Class<?> exposedType, Supplier<Object> bean) {
 		Method invocable;
 		try {
 			invocable = (exposedType != null) ? AopUtils.selectInvocableMethod(method, exposedType) : method;
@@ -183,7 +185,7 @@ public final class AnnotatedShardMessageHandler
 	}
 
 	@Override
-	public void onDispatch(String event, JsonNode data, ShardEventContext sender) {
+	public void onDispatch(String event, @Nullable JsonNode data, ShardEventContext sender) {
 		List<ShardMethod> listeners = this.methods.listenersOf(event);
 		if (listeners.isEmpty() && logger.isTraceEnabled()) {
 			logger.trace("No @ShardEventListener for event '" + event + "' from " + describe(sender));
@@ -211,7 +213,7 @@ public final class AnnotatedShardMessageHandler
 	}
 
 	@Override
-	public CompletionStage<JsonNode> onRequest(String name, JsonNode payload, ShardEventContext sender) {
+	public CompletionStage<JsonNode> onRequest(String name, @Nullable JsonNode payload, ShardEventContext sender) {
 		ShardMethod handler = this.methods.requestHandlers().get(name);
 		if (handler == null) {
 			return CompletableFuture.failedFuture(

@@ -8,6 +8,7 @@ import tools.jackson.databind.JsonNode;
 import dev.discordoo.sharding.ShardEventContext;
 import dev.discordoo.sharding.ipc.RequestFailedException;
 import dev.discordoo.sharding.protocol.ErrorCode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where application events (DISPATCH packets with a non-reserved name) and requests go, on
@@ -22,11 +23,11 @@ public interface ShardMessageHandler {
 	ShardMessageHandler NONE = new ShardMessageHandler() {
 
 		@Override
-		public void onDispatch(String event, JsonNode data, ShardEventContext sender) {
+		public void onDispatch(String event, @Nullable JsonNode data, ShardEventContext sender) {
 		}
 
 		@Override
-		public CompletionStage<JsonNode> onRequest(String name, JsonNode payload, ShardEventContext sender) {
+		public CompletionStage<JsonNode> onRequest(String name, @Nullable JsonNode payload, ShardEventContext sender) {
 			return CompletableFuture.failedFuture(
 					new RequestFailedException(ErrorCode.NO_HANDLER, "no request handler named '" + name + "'"));
 		}
@@ -39,7 +40,7 @@ public interface ShardMessageHandler {
 	 * @param data its payload, may be {@code null}
 	 * @param sender who sent it
 	 */
-	void onDispatch(String event, JsonNode data, ShardEventContext sender);
+	void onDispatch(String event, @Nullable JsonNode data, ShardEventContext sender);
 
 	/**
 	 * A request arrived.
@@ -48,6 +49,6 @@ public interface ShardMessageHandler {
 	 * @param sender who sent it
 	 * @return the result; failing with {@link RequestFailedException} sets the error code
 	 */
-	CompletionStage<JsonNode> onRequest(String name, JsonNode payload, ShardEventContext sender);
+	CompletionStage<JsonNode> onRequest(String name, @Nullable JsonNode payload, ShardEventContext sender);
 
 }

@@ -17,6 +17,7 @@ import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.util.ReflectionUtils;
 
 import dev.discordoo.sharding.ShardEventContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One annotated bean method with its parameters worked out at startup: binds an event's or
@@ -94,8 +95,9 @@ final class ShardMethod {
 			}
 		}
 		PayloadKind kind = (payloadIndex < 0) ? PayloadKind.NONE : PayloadKind.of(types[payloadIndex]);
-		JavaType payloadType = (payloadIndex < 0) ? null
-				: mapper.constructType(method.getGenericParameterTypes()[payloadIndex]);
+		// without a payload parameter the type is never used: Void rather than a null to check
+		JavaType payloadType = mapper.constructType(
+				(payloadIndex < 0) ? Void.class : method.getGenericParameterTypes()[payloadIndex]);
 		ReflectionUtils.makeAccessible(invocable);
 		return new ShardMethod(description + " on bean '" + beanName + "'", bean, invocable, contextIndex,
 				payloadIndex, kind, payloadType, mapper, order);
@@ -125,7 +127,7 @@ final class ShardMethod {
 	 * @return the arguments
 	 * @throws InvalidPayloadException if the payload does not bind to the payload parameter
 	 */
-	Object[] arguments(JsonNode data, ShardEventContext sender) throws InvalidPayloadException {
+	@Nullable Object[] arguments(@Nullable JsonNode data, ShardEventContext sender) throws InvalidPayloadException {
 		Object[] arguments = new Object[this.parameterCount];
 		if (this.contextIndex >= 0) {
 			arguments[this.contextIndex] = sender;
@@ -136,7 +138,7 @@ final class ShardMethod {
 		return arguments;
 	}
 
-	private Object payload(JsonNode data) throws InvalidPayloadException {
+	private @Nullable Object payload(@Nullable JsonNode data) throws InvalidPayloadException {
 		boolean absent = data == null || data.isNull() || data.isMissingNode();
 		switch (this.payloadKind) {
 			case NODE -> {
@@ -150,13 +152,13 @@ final class ShardMethod {
 						+ this.payloadType.getRawClass().getSimpleName() + " is needed");
 			}
 			case TEXT -> {
-				if (absent) {
+				if (data == null || absent) {
 					return null;
 				}
 				return data.isString() ? data.stringValue() : this.mapper.writeValueAsString(data);
 			}
 			case BOUND -> {
-				if (absent) {
+				if (data == null || absent) {
 					if (this.payloadType.isPrimitive()) {
 						throw new InvalidPayloadException("payload is absent, parameter of type "
 								+ this.payloadType.getRawClass().getSimpleName() + " needs one");

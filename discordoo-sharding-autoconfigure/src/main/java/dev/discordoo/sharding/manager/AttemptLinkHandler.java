@@ -54,7 +54,7 @@ final class AttemptLinkHandler implements IpcLinkHandler {
 			catch (IllegalArgumentException ex) {
 				logger.warn("Instance " + this.handle.index() + " sent " + event + " with invalid targets: "
 						+ ex.getMessage());
-				refuse(link, ex.getMessage());
+				refuse(link, String.valueOf(ex.getMessage()));
 			}
 			return;
 		}

@@ -91,12 +91,12 @@ final class InstanceHandle {
 	synchronized InstanceInfo info() {
 		InstanceAttempt current = this.attempt;
 		IpcLink link = (current != null) ? current.link : null;
-		boolean linked = link != null && link.isOpen() && this.state.isLinked();
+		IpcLink live = (link != null && link.isOpen() && this.state.isLinked()) ? link : null;
 		LaunchedInstance launched = (current != null) ? current.launched : null;
 		long pid = (launched != null && isRunningState()) ? launched.pid() : -1;
 		return new InstanceInfo(this.plan.index(), (current != null) ? current.instanceId : null, this.plan.shards(),
-				this.context.totalShards(), this.state, pid, linked ? link.latencyMillis() : null,
-				linked ? System.currentTimeMillis() - link.lastHeartbeatEpochMillis() : null, this.restarts,
+				this.context.totalShards(), this.state, pid, (live != null) ? live.latencyMillis() : null,
+				(live != null) ? System.currentTimeMillis() - live.lastHeartbeatEpochMillis() : null, this.restarts,
 				this.lastFailure, this.lastCause);
 	}
 
@@ -251,7 +251,7 @@ final class InstanceHandle {
 				if (gone) {
 					moveTo(InstanceState.STOPPED, null, null);
 				}
-				else {
+				else if (stopped != null) {
 					fail(notGone(stopped), FailureCause.NOT_CONFIRMED_GONE);
 				}
 			}

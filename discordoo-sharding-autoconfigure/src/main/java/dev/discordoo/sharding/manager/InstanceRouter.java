@@ -87,8 +87,8 @@ final class InstanceRouter {
 		return fanOut(name, tree, indices, timeout, null).thenApply((answers) -> this.results.bind(answers, type));
 	}
 
-	CompletableFuture<List<InstanceResult<JsonNode>>> fanOut(String name, JsonNode payload, List<Integer> indices,
-			Duration timeout, @Nullable Integer from) {
+	CompletableFuture<List<InstanceResult<JsonNode>>> fanOut(String name, @Nullable JsonNode payload,
+			List<Integer> indices, Duration timeout, @Nullable Integer from) {
 		return this.fanOut.send(name, payload, indices, timeout, from, this.links, this.whyNoLink);
 	}
 
@@ -126,7 +126,7 @@ final class InstanceRouter {
 	}
 
 	/** Relay an instance's request to its targets; the result is the list of entries. */
-	CompletableFuture<JsonNode> relayRequest(int from, String name, JsonNode payload, JsonNode targets,
+	CompletableFuture<JsonNode> relayRequest(int from, String name, @Nullable JsonNode payload, JsonNode targets,
 			Duration timeout) {
 		return fanOut(name, payload, resolve(targets), timeout, from).thenApply(this.results::toJson);
 	}
@@ -137,12 +137,13 @@ final class InstanceRouter {
 	}
 
 	/** An application request to the manager itself. */
-	CompletionStage<JsonNode> onRequest(String name, JsonNode payload, ShardEventContext sender) {
+	CompletionStage<JsonNode> onRequest(String name, @Nullable JsonNode payload, ShardEventContext sender) {
 		return this.messages.onRequest(name, payload, sender);
 	}
 
 	/** A request the manager answers itself; the caller checked that the asker is current. */
-	CompletionStage<JsonNode> answerControlRequest(int index, String attemptId, String name, JsonNode payload) {
+	CompletionStage<JsonNode> answerControlRequest(int index, String attemptId, String name,
+			@Nullable JsonNode payload) {
 		return this.controlRequests.answer(index, attemptId, name, payload);
 	}
 

@@ -244,7 +244,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	}
 
 	@Override
-	public void send(int index, String event, Object payload) {
+	public void send(int index, String event, @Nullable Object payload) {
 		IpcLink link = handle(index).link();
 		if (link == null) {
 			throw new IllegalStateException("sharding instance " + index + " has no live link");
@@ -253,19 +253,19 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	}
 
 	@Override
-	public void broadcast(String event, Object payload) {
+	public void broadcast(String event, @Nullable Object payload) {
 		this.router.broadcast(event, payload);
 	}
 
 	@Override
-	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
-			Class<T> type) {
+	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, @Nullable Object payload,
+			Targets targets, Class<T> type) {
 		return request(name, payload, targets, type, this.ipcSettings.requestTimeout());
 	}
 
 	@Override
-	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
-			Class<T> type, Duration timeout) {
+	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, @Nullable Object payload,
+			Targets targets, Class<T> type, Duration timeout) {
 		return this.router.request(name, payload, targets, type, timeout);
 	}
 

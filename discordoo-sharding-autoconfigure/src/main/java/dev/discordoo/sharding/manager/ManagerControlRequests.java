@@ -14,6 +14,7 @@ import dev.discordoo.sharding.identify.IdentifyBroker;
 import dev.discordoo.sharding.ipc.RequestFailedException;
 import dev.discordoo.sharding.protocol.ControlRequests;
 import dev.discordoo.sharding.protocol.ErrorCode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answers the requests of {@link ControlRequests} that instances send their manager: the
@@ -40,9 +41,10 @@ final class ManagerControlRequests {
 	 * @param attemptId the asking instance's snowflake
 	 * @param name the request name, one of {@link ControlRequests}
 	 * @param payload the request's payload
-	 * @return the answer, or {@code null} when the name is not a control request
+	 * @return the answer
+	 * @throws RequestFailedException ({@code NO_HANDLER}) when the name is not a control request
 	 */
-	CompletionStage<JsonNode> answer(int instance, String attemptId, String name, JsonNode payload) {
+	CompletionStage<JsonNode> answer(int instance, String attemptId, String name, @Nullable JsonNode payload) {
 		return switch (name) {
 			case ControlRequests.ALLOCATION -> CompletableFuture.completedFuture(allocationJson());
 			case ControlRequests.GATEWAY -> CompletableFuture.completedFuture(gatewayJson());
@@ -53,7 +55,7 @@ final class ManagerControlRequests {
 				this.identify.report(instance, attemptId, shardId, outcome(payload));
 				yield CompletableFuture.completedFuture(this.mapper.createObjectNode().put("shard_id", shardId));
 			}
-			default -> null;
+			default -> throw new RequestFailedException(ErrorCode.NO_HANDLER, name + " is not a control request");
 		};
 	}
 
@@ -97,7 +99,7 @@ final class ManagerControlRequests {
 		return json;
 	}
 
-	private static int shardId(JsonNode payload) {
+	private static int shardId(@Nullable JsonNode payload) {
 		JsonNode shard = (payload != null) ? payload.get("shard_id") : null;
 		if (shard == null || !shard.isIntegralNumber() || !shard.canConvertToInt()) {
 			throw new RequestFailedException(ErrorCode.INVALID_PAYLOAD,
@@ -106,8 +108,8 @@ final class ManagerControlRequests {
 		return shard.intValue();
 	}
 
-	private static IdentifyOutcome outcome(JsonNode payload) {
-		JsonNode outcome = payload.get("outcome");
+	private static IdentifyOutcome outcome(@Nullable JsonNode payload) {
+		JsonNode outcome = (payload != null) ? payload.get("outcome") : null;
 		if (outcome != null && outcome.isString()) {
 			for (IdentifyOutcome known : IdentifyOutcome.values()) {
 				if (known.name().equals(outcome.stringValue())) {

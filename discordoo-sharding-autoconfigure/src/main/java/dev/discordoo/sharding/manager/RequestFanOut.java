@@ -13,6 +13,7 @@ import dev.discordoo.sharding.RequestError;
 import dev.discordoo.sharding.ipc.IpcLink;
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.Payloads;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends one request to several instances and gathers one result per target: partial
@@ -34,8 +35,9 @@ final class RequestFanOut {
 	 * @param why why an instance has no live link
 	 * @return one result per target, in target order
 	 */
-	CompletableFuture<List<InstanceResult<JsonNode>>> send(String name, JsonNode payload, List<Integer> indices,
-			Duration timeout, Integer from, IntFunction<IpcLink> links, IntFunction<String> why) {
+	CompletableFuture<List<InstanceResult<JsonNode>>> send(String name, @Nullable JsonNode payload,
+			List<Integer> indices, Duration timeout, @Nullable Integer from, IntFunction<@Nullable IpcLink> links,
+			IntFunction<String> why) {
 		List<CompletableFuture<InstanceResult<JsonNode>>> answers = new ArrayList<>(indices.size());
 		for (int index : indices) {
 			IpcLink link = links.apply(index);

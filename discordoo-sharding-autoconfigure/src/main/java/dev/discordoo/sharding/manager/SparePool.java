@@ -12,6 +12,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Instances started ahead of need: launched and listening, waiting for a HELLO. When an
@@ -68,7 +69,7 @@ final class SparePool {
 	 * Take a spare that is listening and alive, if there is one, and start another.
 	 * @return the spare, or {@code null}
 	 */
-	synchronized Spare take() {
+	synchronized @Nullable Spare take() {
 		Spare taken = null;
 		while (!this.waiting.isEmpty() && taken == null) {
 			Spare candidate = this.waiting.remove(0);

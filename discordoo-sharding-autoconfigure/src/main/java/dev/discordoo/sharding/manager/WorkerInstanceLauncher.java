@@ -20,6 +20,7 @@ import org.springframework.core.env.StandardEnvironment;
 import dev.discordoo.sharding.instance.InstanceRuntime;
 import dev.discordoo.sharding.ipc.ShardingThreads;
 import dev.discordoo.sharding.protocol.InstanceEnvironment;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts each instance as a worker: its own Spring application context of the same
@@ -99,7 +100,7 @@ public final class WorkerInstanceLauncher implements InstanceLauncher {
 
 		private final CompletableFuture<String> exit = new CompletableFuture<>();
 
-		private volatile ConfigurableApplicationContext context;
+		private volatile @Nullable ConfigurableApplicationContext context;
 
 		private volatile boolean destroyed;
 

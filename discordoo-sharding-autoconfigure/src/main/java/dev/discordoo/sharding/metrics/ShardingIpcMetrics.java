@@ -1,9 +1,7 @@
 package dev.discordoo.sharding.metrics;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Locale;
-import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,11 +24,12 @@ import dev.discordoo.sharding.protocol.OpCode;
  */
 public final class ShardingIpcMetrics implements IpcObserver {
 
-	private final Map<OpCode, Counter> sent = new EnumMap<>(OpCode.class);
+	// by ordinal: every value has its meter from the start
+	private final Counter[] sent = new Counter[OpCode.values().length];
 
-	private final Map<OpCode, Counter> received = new EnumMap<>(OpCode.class);
+	private final Counter[] received = new Counter[OpCode.values().length];
 
-	private final Map<RequestOutcome, Timer> requests = new EnumMap<>(RequestOutcome.class);
+	private final Timer[] requests = new Timer[RequestOutcome.values().length];
 
 	/**
 	 * Register the meters.
@@ -38,15 +37,14 @@ public final class ShardingIpcMetrics implements IpcObserver {
 	 */
 	public ShardingIpcMetrics(MeterRegistry registry) {
 		for (OpCode op : OpCode.values()) {
-			this.sent.put(op, frames(registry, "out", op));
-			this.received.put(op, frames(registry, "in", op));
+			this.sent[op.ordinal()] = frames(registry, "out", op);
+			this.received[op.ordinal()] = frames(registry, "in", op);
 		}
 		for (RequestOutcome outcome : RequestOutcome.values()) {
-			this.requests.put(outcome,
-					Timer.builder(MeterNames.REQUESTS)
-						.description("Requests sent over the sharding IPC links, until their response")
-						.tag(MeterNames.TAG_OUTCOME, outcome.name().toLowerCase(Locale.ROOT))
-						.register(registry));
+			this.requests[outcome.ordinal()] = Timer.builder(MeterNames.REQUESTS)
+				.description("Requests sent over the sharding IPC links, until their response")
+				.tag(MeterNames.TAG_OUTCOME, outcome.name().toLowerCase(Locale.ROOT))
+				.register(registry);
 		}
 	}
 
@@ -60,17 +58,17 @@ public final class ShardingIpcMetrics implements IpcObserver {
 
 	@Override
 	public void onFrameSent(OpCode op) {
-		this.sent.get(op).increment();
+		this.sent[op.ordinal()].increment();
 	}
 
 	@Override
 	public void onFrameReceived(OpCode op) {
-		this.received.get(op).increment();
+		this.received[op.ordinal()].increment();
 	}
 
 	@Override
 	public void onRequestCompleted(RequestOutcome outcome, Duration duration) {
-		this.requests.get(outcome).record(duration);
+		this.requests[outcome.ordinal()].record(duration);
 	}
 
 }

@@ -5,6 +5,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one codec between packets and frame bodies: UTF-8 JSON objects
@@ -64,7 +65,7 @@ public final class FrameCodec {
 	 * @param d the payload, may be {@code null}
 	 * @return the frame body
 	 */
-	public byte[] encode(OpCode op, String t, Object d) {
+	public byte[] encode(OpCode op, @Nullable String t, @Nullable Object d) {
 		return encode(op, t, d, null, null);
 	}
 
@@ -77,7 +78,8 @@ public final class FrameCodec {
 	 * @param from the index of the instance a relayed packet came from, or {@code null}
 	 * @return the frame body
 	 */
-	public byte[] encode(OpCode op, String t, Object d, JsonNode targets, Integer from) {
+	public byte[] encode(OpCode op, @Nullable String t, @Nullable Object d, @Nullable JsonNode targets,
+			@Nullable Integer from) {
 		if (op == OpCode.DISPATCH && t == null) {
 			throw new IllegalArgumentException("DISPATCH needs an event name");
 		}
@@ -165,7 +167,8 @@ public final class FrameCodec {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	private record Envelope(int op, Object d, String t, JsonNode targets, Integer from) {
+	private record Envelope(int op, @Nullable Object d, @Nullable String t, @Nullable JsonNode targets,
+			@Nullable Integer from) {
 	}
 
 }

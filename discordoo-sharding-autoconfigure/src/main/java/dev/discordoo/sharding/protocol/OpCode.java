@@ -1,5 +1,7 @@
 package dev.discordoo.sharding.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The op codes of the sharding IPC protocol, version 1. Ops 0, 1, 2, 4, 5 and 6 keep the
  * numbers of the original TypeScript design.
@@ -75,7 +77,7 @@ public enum OpCode {
 	 * @param code the number on the wire
 	 * @return the op, or {@code null} when the number is unknown
 	 */
-	public static OpCode of(int code) {
+	public static @Nullable OpCode of(int code) {
 		return (code >= 0 && code < BY_CODE.length) ? BY_CODE[code] : null;
 	}
 

@@ -1,6 +1,7 @@
 package dev.discordoo.sharding.protocol;
 
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One decoded packet: the envelope {@code {"op", "d", "t"}}, plus the two optional top-level
@@ -15,7 +16,8 @@ import tools.jackson.databind.JsonNode;
  * @param from on a DISPATCH or REQUEST the manager relays: the index of the instance that
  * sent it; {@code null} when the manager is the sender
  */
-public record Packet(OpCode op, JsonNode d, String t, JsonNode targets, Integer from) {
+public record Packet(OpCode op, @Nullable JsonNode d, @Nullable String t, @Nullable JsonNode targets,
+		@Nullable Integer from) {
 
 	/**
 	 * A packet without relay fields.
@@ -23,7 +25,7 @@ public record Packet(OpCode op, JsonNode d, String t, JsonNode targets, Integer 
 	 * @param d the payload, {@code null} when absent
 	 * @param t the event name, only with {@link OpCode#DISPATCH}
 	 */
-	public Packet(OpCode op, JsonNode d, String t) {
+	public Packet(OpCode op, @Nullable JsonNode d, @Nullable String t) {
 		this(op, d, t, null, null);
 	}
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.annotation.JsonDeserialize;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The typed {@code d} of each op. Field names are the wire names.
@@ -63,7 +64,7 @@ public final class Payloads {
 	 * @param message what went wrong
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record Error(@JsonProperty("event_id") String eventId, String code, String message) {
+	public record Error(@JsonProperty("event_id") @Nullable String eventId, String code, String message) {
 	}
 
 	/**
@@ -82,7 +83,7 @@ public final class Payloads {
 	 * @param sentAt epoch milliseconds when it was sent
 	 * @param latency the last measured round trip in milliseconds, {@code null} before the first
 	 */
-	public record Heartbeat(long seq, @JsonProperty("sent_at") long sentAt, Double latency) {
+	public record Heartbeat(long seq, @JsonProperty("sent_at") long sentAt, @Nullable Double latency) {
 	}
 
 	/**
@@ -104,8 +105,8 @@ public final class Payloads {
 	 * {@code long} reads as its nearest end, since whoever uses it clamps it anyway
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record Request(@JsonProperty("event_id") String eventId, String name, JsonNode payload, JsonNode targets,
-			@JsonDeserialize(using = SaturatingLongDeserializer.class) Long timeout) {
+	public record Request(@JsonProperty("event_id") String eventId, String name, @Nullable JsonNode payload,
+			@Nullable JsonNode targets, @JsonDeserialize(using = SaturatingLongDeserializer.class) @Nullable Long timeout) {
 	}
 
 	/**
@@ -117,8 +118,8 @@ public final class Payloads {
 	 * @param error what failed, when not ok
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record Response(@JsonProperty("event_id") String eventId, boolean ok, JsonNode result,
-			ResponseError error) {
+	public record Response(@JsonProperty("event_id") String eventId, boolean ok, @Nullable JsonNode result,
+			@Nullable ResponseError error) {
 
 		/**
 		 * A successful response.
@@ -126,7 +127,7 @@ public final class Payloads {
 		 * @param result the result
 		 * @return the response
 		 */
-		public static Response success(String eventId, JsonNode result) {
+		public static Response success(String eventId, @Nullable JsonNode result) {
 			return new Response(eventId, true, result, null);
 		}
 

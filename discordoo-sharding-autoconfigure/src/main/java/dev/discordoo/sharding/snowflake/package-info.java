@@ -1,0 +1,7 @@
+/**
+ * DiscordooSnowflake ids.
+ */
+@NullMarked
+package dev.discordoo.sharding.snowflake;
+
+import org.jspecify.annotations.NullMarked;
