@@ -26,6 +26,7 @@ import dev.discordoo.sharding.ipc.RequestFailedException;
 import dev.discordoo.sharding.protocol.ControlRequests;
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.Payloads;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ShardingInstance} over the instance's manager link. Targets are resolved here, to
@@ -73,12 +74,12 @@ public final class InstanceMessaging implements ShardingInstance {
 	}
 
 	@Override
-	public void dispatch(String event, Object payload) {
+	public void dispatch(String event, @Nullable Object payload) {
 		link().dispatch(event, payload);
 	}
 
 	@Override
-	public void broadcast(String event, Object payload, Targets targets) {
+	public void broadcast(String event, @Nullable Object payload, Targets targets) {
 		List<Integer> indices;
 		try {
 			indices = resolve(targets).get(this.defaultTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -94,13 +95,13 @@ public final class InstanceMessaging implements ShardingInstance {
 	}
 
 	@Override
-	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
+	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, @Nullable Object payload, Targets targets,
 			Class<T> type) {
 		return request(name, payload, targets, type, this.defaultTimeout);
 	}
 
 	@Override
-	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, Object payload, Targets targets,
+	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, @Nullable Object payload, Targets targets,
 			Class<T> type, Duration timeout) {
 		IpcLink link = link();
 		return resolve(targets).thenCompose((indices) -> link.request(name, payload, toJson(indices), timeout)
@@ -108,7 +109,7 @@ public final class InstanceMessaging implements ShardingInstance {
 	}
 
 	@Override
-	public <T> CompletableFuture<InstanceResult<T>> requestManager(String name, Object payload, Class<T> type) {
+	public <T> CompletableFuture<InstanceResult<T>> requestManager(String name, @Nullable Object payload, Class<T> type) {
 		return link().request(name, payload, null, this.defaultTimeout).thenApply((response) -> {
 			InstanceResult<JsonNode> result = response.ok() ? InstanceResult.success(MANAGER, response.result())
 					: InstanceResult.failure(MANAGER, error(response.error()));
@@ -155,7 +156,7 @@ public final class InstanceMessaging implements ShardingInstance {
 	}
 
 	/** A request the manager answers itself; a failed answer fails the stage with its code. */
-	private CompletableFuture<JsonNode> askManager(String name, Object payload, Duration timeout) {
+	private CompletableFuture<JsonNode> askManager(String name, @Nullable Object payload, Duration timeout) {
 		return link().request(name, payload, null, timeout).thenApply((response) -> {
 			if (!response.ok()) {
 				Payloads.ResponseError error = response.error();
@@ -184,7 +185,7 @@ public final class InstanceMessaging implements ShardingInstance {
 		return indices.stream().map((index) -> InstanceResult.<JsonNode>failure(index, error)).toList();
 	}
 
-	private static RequestError error(Payloads.ResponseError error) {
+	private static RequestError error(Payloads.@Nullable ResponseError error) {
 		return (error != null) ? new RequestError(error.name(), error.message(), error.code())
 				: new RequestError("HANDLER_FAILED", "failed without an error entry", "HANDLER_FAILED");
 	}

@@ -34,6 +34,7 @@ import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
 import dev.discordoo.sharding.protocol.InstanceEnvironment;
 import dev.discordoo.sharding.protocol.Payloads;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The life of a sharding instance (seed steps 3 to 7): listen, announce the port, accept its
@@ -75,7 +76,7 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 
 	private final FrameCodec codec;
 
-	private final ShardClient client;
+	private final @Nullable ShardClient client;
 
 	private final ShardMessageHandler messages;
 
@@ -85,13 +86,13 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 
 	private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.CREATED);
 
-	private volatile IpcServer server;
+	private volatile @Nullable IpcServer server;
 
-	private volatile ShardAssignment assignment;
+	private volatile @Nullable ShardAssignment assignment;
 
-	private volatile ScheduledFuture<?> managerDeadline;
+	private volatile @Nullable ScheduledFuture<?> managerDeadline;
 
-	private volatile CompletableFuture<InstanceAllocation> allocation;
+	private volatile @Nullable CompletableFuture<InstanceAllocation> allocation;
 
 	private volatile boolean clientStartFailed;
 
@@ -130,7 +131,7 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	 * @param exit ends the instance with an exit code: exits the JVM, or closes a worker's context
 	 */
 	public InstanceRuntime(InstanceIdentity identity, String host, int port, IpcSettings settings,
-			IpcResources resources, FrameCodec codec, ShardClient client, ShardMessageHandler messages,
+			IpcResources resources, FrameCodec codec, @Nullable ShardClient client, ShardMessageHandler messages,
 			PortAnnouncer announcer, IntConsumer exit) {
 		this.identity = identity;
 		this.host = host;
@@ -210,7 +211,11 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	 * @return the port
 	 */
 	public int port() {
-		return this.server.port();
+		IpcServer current = this.server;
+		if (current == null) {
+			throw new IllegalStateException("sharding instance " + this.identity.index() + " is not listening yet");
+		}
+		return current.port();
 	}
 
 	/**
@@ -225,7 +230,7 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	 * Return the shards this instance was given, once its manager said HELLO.
 	 * @return the assignment, or {@code null}
 	 */
-	public ShardAssignment assignment() {
+	public @Nullable ShardAssignment assignment() {
 		return this.assignment;
 	}
 
@@ -233,7 +238,7 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	 * Return the manager link, once a manager passed the handshake.
 	 * @return the link, or {@code null}
 	 */
-	public IpcLink managerLink() {
+	public @Nullable IpcLink managerLink() {
 		IpcServer current = this.server;
 		return (current != null) ? current.managerLink() : null;
 	}
@@ -320,12 +325,16 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 			if (!response.ok()) {
 				throw new IllegalStateException("manager did not tell the allocation: " + response.error());
 			}
-			return InstanceAllocation.fromJson(response.result());
+			JsonNode result = response.result();
+			if (result == null) {
+				throw new IllegalStateException("manager told no allocation");
+			}
+			return InstanceAllocation.fromJson(result);
 		});
 	}
 
 	@Override
-	public void onDispatch(IpcLink link, String event, JsonNode data, Relay relay) {
+	public void onDispatch(IpcLink link, String event, @Nullable JsonNode data, Relay relay) {
 		if (relay.from() != null && !ControlEvents.isReserved(event)) {
 			this.messages.onDispatch(event, data, relayedContext(relay.from(), event));
 			return;
@@ -334,7 +343,7 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	}
 
 	@Override
-	public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request, Integer from) {
+	public CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request, @Nullable Integer from) {
 		if (from != null) {
 			return this.messages.onRequest(request.name(), request.payload(), relayedContext(from, request.name()));
 		}
@@ -349,7 +358,7 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	}
 
 	@Override
-	public void onDispatch(IpcLink link, String event, JsonNode data) {
+	public void onDispatch(IpcLink link, String event, @Nullable JsonNode data) {
 		if (ControlEvents.DESTROYING.equals(event)) {
 			try {
 				link.dispatch(ControlEvents.DESTROYING, null);

@@ -8,6 +8,7 @@ import java.net.Socket;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes connections whose reader reads through a buffer. Spring Integration hands the frame
@@ -21,26 +22,28 @@ final class BufferedConnectionSupport implements TcpNetConnectionSupport {
 
 	@Override
 	public TcpNetConnection createNewConnection(Socket socket, boolean server, boolean lookupHost,
-			ApplicationEventPublisher applicationEventPublisher, String connectionFactoryName) {
+			@Nullable ApplicationEventPublisher applicationEventPublisher, @Nullable String connectionFactoryName) {
 		return new BufferedConnection(socket, server, lookupHost, applicationEventPublisher, connectionFactoryName);
 	}
 
 	private static final class BufferedConnection extends TcpNetConnection {
 
 		/** Created and read by the connection's reader thread only. */
-		private InputStream buffered;
+		private @Nullable InputStream buffered;
 
 		BufferedConnection(Socket socket, boolean server, boolean lookupHost,
-				ApplicationEventPublisher applicationEventPublisher, String connectionFactoryName) {
+				@Nullable ApplicationEventPublisher applicationEventPublisher, @Nullable String connectionFactoryName) {
 			super(socket, server, lookupHost, applicationEventPublisher, connectionFactoryName);
 		}
 
 		@Override
 		protected InputStream inputStream() throws IOException {
-			if (this.buffered == null) {
-				this.buffered = new BufferedInputStream(super.inputStream(), BUFFER_SIZE);
+			InputStream current = this.buffered;
+			if (current == null) {
+				current = new BufferedInputStream(super.inputStream(), BUFFER_SIZE);
+				this.buffered = current;
 			}
-			return this.buffered;
+			return current;
 		}
 
 	}

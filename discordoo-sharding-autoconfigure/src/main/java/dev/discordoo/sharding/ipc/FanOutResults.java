@@ -12,6 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.discordoo.sharding.InstanceResult;
 import dev.discordoo.sharding.RequestError;
 import dev.discordoo.sharding.protocol.ErrorCode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The results of a fan-out request, between their wire form
@@ -40,7 +41,7 @@ public final class FanOutResults {
 		List<InstanceResult<T>> bound = new ArrayList<>(results.size());
 		for (InstanceResult<JsonNode> result : results) {
 			if (!result.ok()) {
-				bound.add(InstanceResult.failure(result.instance(), result.error()));
+				bound.add(InstanceResult.failure(result.instance(), errorOf(result)));
 				continue;
 			}
 			try {
@@ -56,7 +57,7 @@ public final class FanOutResults {
 	}
 
 	@SuppressWarnings("unchecked")
-	private <T> T convert(JsonNode value, Class<T> type) {
+	private <T> @Nullable T convert(@Nullable JsonNode value, Class<T> type) {
 		if (value == null || value.isNull()) {
 			return null;
 		}
@@ -81,10 +82,11 @@ public final class FanOutResults {
 				entry.set("result", (result.value() != null) ? result.value() : this.mapper.nullNode());
 			}
 			else {
+				RequestError failure = errorOf(result);
 				ObjectNode error = entry.putObject("error");
-				error.put("name", result.error().name());
-				error.put("message", result.error().message());
-				error.put("code", result.error().code());
+				error.put("name", failure.name());
+				error.put("message", failure.message());
+				error.put("code", failure.code());
 			}
 		}
 		return array;
@@ -120,6 +122,13 @@ public final class FanOutResults {
 	 */
 	public <T> InstanceResult<T> bind(InstanceResult<JsonNode> result, Class<T> type) {
 		return bind(List.of(result), type).get(0);
+	}
+
+	/** A failed result's error; one built by hand may lack it. */
+	private static RequestError errorOf(InstanceResult<?> result) {
+		RequestError error = result.error();
+		return (error != null) ? error
+				: new RequestError(ErrorCode.HANDLER_FAILED, "failed without an error entry", ErrorCode.HANDLER_FAILED);
 	}
 
 }

@@ -20,6 +20,7 @@ import dev.discordoo.sharding.protocol.OpCode;
 import dev.discordoo.sharding.protocol.Packet;
 import dev.discordoo.sharding.protocol.Payloads;
 import dev.discordoo.sharding.protocol.ProtocolViolationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The manager's IPC client for one instance. Connects to the instance's server and sends
@@ -57,21 +58,27 @@ public final class IpcClient implements AutoCloseable {
 
 	private volatile HandshakeState state = HandshakeState.HANDSHAKING;
 
+	// set by connect(), before anything reads them
+	@SuppressWarnings("NullAway.Init")
 	private TcpNetClientConnectionFactory factory;
 
-	private volatile PacketConnection connection;
+	private volatile @Nullable PacketConnection connection;
 
-	private volatile IpcLink link;
+	private volatile @Nullable IpcLink link;
 
+	@SuppressWarnings("NullAway.Init")
 	private Payloads.Hello hello;
 
+	@SuppressWarnings("NullAway.Init")
 	private String expectedInstanceId;
 
+	@SuppressWarnings("NullAway.Init")
 	private IpcLinkHandler handler;
 
+	@SuppressWarnings("NullAway.Init")
 	private ScheduledFuture<?> helloTask;
 
-	private ScheduledFuture<?> deadline;
+	private @Nullable ScheduledFuture<?> deadline;
 
 	/**
 	 * Create a client for one instance's server.
@@ -146,7 +153,7 @@ public final class IpcClient implements AutoCloseable {
 	 * Return the link once the handshake completed.
 	 * @return the link, or {@code null}
 	 */
-	public IpcLink link() {
+	public @Nullable IpcLink link() {
 		return this.link;
 	}
 
@@ -252,7 +259,10 @@ public final class IpcClient implements AutoCloseable {
 			this.state = HandshakeState.LINKED;
 		}
 		this.helloTask.cancel(false);
-		this.deadline.cancel(false);
+		ScheduledFuture<?> handshakeDeadline = this.deadline;
+		if (handshakeDeadline != null) {
+			handshakeDeadline.cancel(false);
+		}
 		this.linked.complete(this.link);
 	}
 

@@ -2,6 +2,7 @@ package dev.discordoo.sharding.ipc;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -23,6 +24,7 @@ import dev.discordoo.sharding.protocol.Payloads;
 import dev.discordoo.sharding.protocol.ProtocolViolationException;
 import dev.discordoo.sharding.snowflake.DeconstructedSnowflake;
 import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An authenticated manager↔instance connection, after HELLO and IDENTIFY. Full duplex:
@@ -85,7 +87,7 @@ public final class IpcLink {
 
 	private volatile long lastHeartbeatEpochMillis = System.currentTimeMillis();
 
-	private volatile Double latencyMillis;
+	private volatile @Nullable Double latencyMillis;
 
 	private final ScheduledFuture<?> heartbeatTask;
 
@@ -154,7 +156,7 @@ public final class IpcLink {
 	 * instance on the manager side.
 	 * @return the round trip in milliseconds, {@code null} before the first one
 	 */
-	public Double latencyMillis() {
+	public @Nullable Double latencyMillis() {
 		return this.latencyMillis;
 	}
 
@@ -182,7 +184,7 @@ public final class IpcLink {
 	 * @throws IllegalStateException if the link is closed
 	 * @throws IllegalArgumentException if the packet exceeds the max frame size
 	 */
-	public void dispatch(String event, Object payload) {
+	public void dispatch(String event, @Nullable Object payload) {
 		send(OpCode.DISPATCH, event, payload, Relay.NONE);
 	}
 
@@ -195,7 +197,7 @@ public final class IpcLink {
 	 * @throws IllegalStateException if the link is closed
 	 * @throws IllegalArgumentException if the packet exceeds the max frame size
 	 */
-	public void dispatch(String event, Object payload, Relay relay) {
+	public void dispatch(String event, @Nullable Object payload, Relay relay) {
 		send(OpCode.DISPATCH, event, payload, relay);
 	}
 
@@ -221,8 +223,8 @@ public final class IpcLink {
 	 * @param timeout how long to wait; {@code null} for the configured default
 	 * @return the response
 	 */
-	public CompletableFuture<Payloads.Response> request(String name, Object payload, JsonNode targets,
-			Duration timeout) {
+	public CompletableFuture<Payloads.Response> request(String name, @Nullable Object payload,
+			@Nullable JsonNode targets, @Nullable Duration timeout) {
 		return request(name, payload, targets, timeout, null);
 	}
 
@@ -237,8 +239,8 @@ public final class IpcLink {
 	 * @param from the index of the instance the request is relayed from, {@code null} if none
 	 * @return the response
 	 */
-	public CompletableFuture<Payloads.Response> request(String name, Object payload, JsonNode targets,
-			Duration timeout, Integer from) {
+	public CompletableFuture<Payloads.Response> request(String name, @Nullable Object payload,
+			@Nullable JsonNode targets, @Nullable Duration timeout, @Nullable Integer from) {
 		Duration targetTimeout = (timeout != null) ? timeout : this.settings.requestTimeout();
 		// in nanoseconds without overflow: the timeout may be a peer's (a relayed request)
 		long targetNanos = RequestTimeout.toTimerNanos(targetTimeout);
@@ -297,7 +299,7 @@ public final class IpcLink {
 		lose(LinkLossCause.CLOSED_LOCALLY, reason);
 	}
 
-	void send(OpCode op, String t, Object d, Relay relay) {
+	void send(OpCode op, @Nullable String t, @Nullable Object d, Relay relay) {
 		if (!isOpen()) {
 			throw new IllegalStateException("IPC link to " + this.remoteId + " is closed");
 		}
@@ -336,7 +338,9 @@ public final class IpcLink {
 				case DISPATCH -> {
 					Relay relay = (packet.targets() == null && packet.from() == null) ? Relay.NONE
 							: new Relay(packet.targets(), packet.from());
-					this.connection.inbound().execute(() -> this.handler.onDispatch(this, packet.t(), packet.d(), relay));
+					// the codec refuses a DISPATCH without t
+					String event = Objects.requireNonNull(packet.t());
+					this.connection.inbound().execute(() -> this.handler.onDispatch(this, event, packet.d(), relay));
 				}
 				case REQUEST -> {
 					Payloads.Request request = this.connection.codec().payload(packet, Payloads.Request.class);
@@ -444,7 +448,7 @@ public final class IpcLink {
 		});
 	}
 
-	private void answer(Payloads.Request request, Integer from) {
+	private void answer(Payloads.Request request, @Nullable Integer from) {
 		CompletionStage<JsonNode> result;
 		try {
 			result = this.handler.onRequest(this, request, from);
@@ -469,10 +473,10 @@ public final class IpcLink {
 	}
 
 	private void onError(Payloads.Error error) {
-		CompletableFuture<Payloads.Response> waiting = (error.eventId() != null) ? this.pending.get(error.eventId())
-				: null;
-		if (waiting != null) {
-			waiting.complete(failure(error.eventId(), error.code(), error.message()));
+		String eventId = error.eventId();
+		CompletableFuture<Payloads.Response> waiting = (eventId != null) ? this.pending.get(eventId) : null;
+		if (eventId != null && waiting != null) {
+			waiting.complete(failure(eventId, error.code(), error.message()));
 			return;
 		}
 		logger.warn("IPC peer " + this.remoteId + " reported " + error.code() + ": " + error.message());

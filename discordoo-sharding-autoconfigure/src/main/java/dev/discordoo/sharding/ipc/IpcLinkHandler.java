@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 import tools.jackson.databind.JsonNode;
 
 import dev.discordoo.sharding.protocol.Payloads;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Receives what arrives on an {@link IpcLink}. Every method runs on a handler thread, never
@@ -18,7 +19,7 @@ public interface IpcLinkHandler {
 	 * @param event the event name ({@code t})
 	 * @param data the payload, may be {@code null}
 	 */
-	void onDispatch(IpcLink link, String event, JsonNode data);
+	void onDispatch(IpcLink link, String event, @Nullable JsonNode data);
 
 	/**
 	 * A DISPATCH arrived, with its relay fields. The default ignores them.
@@ -27,7 +28,7 @@ public interface IpcLinkHandler {
 	 * @param data the payload, may be {@code null}
 	 * @param relay the instances to relay it to, and the instance it was relayed from
 	 */
-	default void onDispatch(IpcLink link, String event, JsonNode data, Relay relay) {
+	default void onDispatch(IpcLink link, String event, @Nullable JsonNode data, Relay relay) {
 		onDispatch(link, event, data);
 	}
 
@@ -48,7 +49,7 @@ public interface IpcLinkHandler {
 	 * @param from the instance it was relayed from, {@code null} when the peer itself asks
 	 * @return the result
 	 */
-	default CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request, Integer from) {
+	default CompletionStage<JsonNode> onRequest(IpcLink link, Payloads.Request request, @Nullable Integer from) {
 		return onRequest(link, request);
 	}
 

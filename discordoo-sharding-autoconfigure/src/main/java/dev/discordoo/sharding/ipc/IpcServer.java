@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ import dev.discordoo.sharding.protocol.OpCode;
 import dev.discordoo.sharding.protocol.Packet;
 import dev.discordoo.sharding.protocol.Payloads;
 import dev.discordoo.sharding.protocol.ProtocolViolationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The instance's IPC server. Accepts connections, holds each one to the handshake rules
@@ -115,6 +117,8 @@ public final class IpcServer implements AutoCloseable {
 
 	private final AtomicReference<IpcLink> managerLink = new AtomicReference<>();
 
+	// set by start(), before anything reads it
+	@SuppressWarnings("NullAway.Init")
 	private TcpNetServerConnectionFactory factory;
 
 	/**
@@ -180,7 +184,7 @@ public final class IpcServer implements AutoCloseable {
 	 * Return the manager link, once a manager passed the handshake.
 	 * @return the link, or {@code null}
 	 */
-	public IpcLink managerLink() {
+	public @Nullable IpcLink managerLink() {
 		return this.managerLink.get();
 	}
 
@@ -273,9 +277,9 @@ public final class IpcServer implements AutoCloseable {
 
 		private final AtomicReference<ConnectionState> state = new AtomicReference<>(ConnectionState.AWAITING_HELLO);
 
-		private volatile ScheduledFuture<?> handshakeTimer;
+		private volatile @Nullable ScheduledFuture<?> handshakeTimer;
 
-		private volatile IpcLink link;
+		private volatile @Nullable IpcLink link;
 
 		ServerConnection(PacketConnection packets) {
 			this.packets = packets;
@@ -311,7 +315,9 @@ public final class IpcServer implements AutoCloseable {
 					onHello(packet);
 				}
 				else {
-					this.link.onPacket(packet);
+					// AUTHENTICATED is set only once the link is
+					IpcLink authenticated = Objects.requireNonNull(this.link);
+					authenticated.onPacket(packet);
 				}
 				return;
 			}
@@ -371,7 +377,7 @@ public final class IpcServer implements AutoCloseable {
 			this.packets.inbound().execute(() -> IpcServer.this.listener.onManagerConnected(created, hello));
 		}
 
-		private String refusalOf(Payloads.Hello hello) {
+		private @Nullable String refusalOf(Payloads.Hello hello) {
 			if (hello.v() != Payloads.VERSION) {
 				return "unsupported protocol version " + hello.v() + " (this instance speaks " + Payloads.VERSION + ")";
 			}

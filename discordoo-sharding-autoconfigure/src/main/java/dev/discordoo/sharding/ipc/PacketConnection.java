@@ -13,6 +13,7 @@ import dev.discordoo.sharding.protocol.OpCode;
 import dev.discordoo.sharding.protocol.Packet;
 import dev.discordoo.sharding.protocol.Payloads;
 import dev.discordoo.sharding.protocol.ProtocolViolationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One TCP connection seen as packets: encodes and sends on the caller's thread, decodes
@@ -69,12 +70,12 @@ final class PacketConnection {
 	 * @throws org.springframework.messaging.MessagingException if the connection failed (it
 	 * is closed then)
 	 */
-	void send(OpCode op, String t, Object d) {
+	void send(OpCode op, @Nullable String t, @Nullable Object d) {
 		send(op, t, d, Relay.NONE);
 	}
 
 	/** Encode and send a packet with relay fields. */
-	void send(OpCode op, String t, Object d, Relay relay) {
+	void send(OpCode op, @Nullable String t, @Nullable Object d, Relay relay) {
 		byte[] body = this.codec.encode(op, t, d, relay.targets(), relay.from());
 		if (body.length > this.maxFrameSize) {
 			throw new IllegalArgumentException(op + ((t != null) ? " " + t : "") + " packet of " + body.length
@@ -91,7 +92,7 @@ final class PacketConnection {
 	}
 
 	/** Send, reporting a failure to the log only: for answers whose loss the peer will notice. */
-	boolean trySend(OpCode op, String t, Object d) {
+	boolean trySend(OpCode op, @Nullable String t, @Nullable Object d) {
 		try {
 			send(op, t, d);
 			return true;

@@ -1,6 +1,7 @@
 package dev.discordoo.sharding.ipc;
 
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The relay fields of a DISPATCH: where a manager should relay it, and where it came from.
@@ -9,7 +10,7 @@ import tools.jackson.databind.JsonNode;
  * @param from the index of the instance it was relayed from, {@code null} when the peer itself
  * sent it
  */
-public record Relay(JsonNode targets, Integer from) {
+public record Relay(@Nullable JsonNode targets, @Nullable Integer from) {
 
 	/** No relay: the peer itself sent it, for the receiver itself. */
 	public static final Relay NONE = new Relay(null, null);

@@ -1,6 +1,7 @@
 package dev.discordoo.sharding.ipc;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bounds of request timeouts. A {@code timeout} a peer sends is only a number: it is
@@ -25,7 +26,7 @@ public final class RequestTimeout {
 	 * gives a non-positive timeout no meaning)
 	 * @return the timeout to use
 	 */
-	public static Duration fromPeer(Long millis, Duration fallback) {
+	public static Duration fromPeer(@Nullable Long millis, Duration fallback) {
 		if (millis == null || millis <= 0) {
 			return fallback;
 		}

@@ -19,6 +19,7 @@ import dev.discordoo.sharding.ipc.RequestTimeout;
 import dev.discordoo.sharding.protocol.ControlEvents;
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.Payloads;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the manager does with the packets of one attempt's link: the instance's own life
@@ -46,7 +47,7 @@ final class AttemptLinkHandler implements IpcLinkHandler {
 	}
 
 	@Override
-	public void onDispatch(IpcLink link, String event, JsonNode data, Relay relay) {
+	public void onDispatch(IpcLink link, String event, @Nullable JsonNode data, Relay relay) {
 		if (relay.targets() != null && !ControlEvents.isReserved(event)) {
 			try {
 				this.router.relayDispatch(this.handle.index(), event, data, relay.targets());
@@ -62,7 +63,7 @@ final class AttemptLinkHandler implements IpcLinkHandler {
 	}
 
 	@Override
-	public void onDispatch(IpcLink link, String event, JsonNode data) {
+	public void onDispatch(IpcLink link, String event, @Nullable JsonNode data) {
 		if (ControlEvents.CONNECTED.equals(event)) {
 			this.handle.connected(this.attempt);
 		}
@@ -80,7 +81,8 @@ final class AttemptLinkHandler implements IpcLinkHandler {
 						request.targets(), timeout);
 			}
 			catch (IllegalArgumentException ex) {
-				return CompletableFuture.failedFuture(new RequestFailedException(ErrorCode.INVALID_PAYLOAD, ex.getMessage()));
+				return CompletableFuture.failedFuture(
+						new RequestFailedException(ErrorCode.INVALID_PAYLOAD, String.valueOf(ex.getMessage())));
 			}
 		}
 		if (ManagerControlRequests.isControlRequest(request.name())) {

@@ -108,7 +108,7 @@ final class InstanceRouter {
 	}
 
 	/** Relay an instance's broadcast to its targets, naming it as the sender. */
-	void relayDispatch(int from, String event, JsonNode data, JsonNode targets) {
+	void relayDispatch(int from, String event, @Nullable JsonNode data, JsonNode targets) {
 		Relay relay = new Relay(null, from);
 		for (int index : resolve(targets)) {
 			IpcLink link = this.links.apply(index);
@@ -132,7 +132,7 @@ final class InstanceRouter {
 	}
 
 	/** An application event from an instance, for the manager's listeners. */
-	void onDispatch(String event, JsonNode data, ShardEventContext sender) {
+	void onDispatch(String event, @Nullable JsonNode data, ShardEventContext sender) {
 		this.messages.onDispatch(event, data, sender);
 	}
 

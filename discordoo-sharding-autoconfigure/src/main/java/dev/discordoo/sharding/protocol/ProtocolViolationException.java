@@ -37,4 +37,13 @@ public class ProtocolViolationException extends RuntimeException {
 		return this.code;
 	}
 
+	/**
+	 * Return what was wrong: always given, since the peer is told it.
+	 * @return the message
+	 */
+	@Override
+	public String getMessage() {
+		return String.valueOf(super.getMessage());
+	}
+
 }
