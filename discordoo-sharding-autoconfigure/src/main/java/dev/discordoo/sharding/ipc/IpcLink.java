@@ -83,7 +83,7 @@ public final class IpcLink {
 
 	private final DeconstructedSnowflake localParts;
 
-	private volatile long lastHeardNanos = System.nanoTime();
+	private volatile long lastHeardNanos;
 
 	private volatile long lastHeartbeatEpochMillis = System.currentTimeMillis();
 
@@ -102,6 +102,7 @@ public final class IpcLink {
 		this.resources = resources;
 		this.handler = handler;
 		this.localParts = DiscordooSnowflake.deconstruct(localId);
+		this.lastHeardNanos = resources.clock().nanoTime();
 		long period = settings.heartbeatInterval().toNanos();
 		if (side == Side.MANAGER) {
 			// check twice per interval so that a silent instance is noticed soon after the tolerance
@@ -251,7 +252,7 @@ public final class IpcLink {
 		// a fan-out sends one tree to every target: convert only what is not a tree yet
 		JsonNode payloadNode = (payload instanceof JsonNode node) ? node
 				: this.connection.codec().mapper().valueToTree(payload);
-		long startNanos = System.nanoTime();
+		long startNanos = this.resources.clock().nanoTime();
 		String eventId = DiscordooSnowflake.generate(this.localParts.shardId(), this.localParts.workerId());
 		CompletableFuture<Payloads.Response> response = new CompletableFuture<>();
 		response.whenComplete((result, ex) -> observeRequest(result, ex, startNanos));
@@ -387,7 +388,7 @@ public final class IpcLink {
 			throw new ProtocolViolationException(ErrorCode.PROTOCOL_VIOLATION, "HEARTBEAT is sent by instances only");
 		}
 		Payloads.Heartbeat heartbeat = this.connection.codec().payload(packet, Payloads.Heartbeat.class);
-		this.lastHeardNanos = System.nanoTime();
+		this.lastHeardNanos = this.resources.clock().nanoTime();
 		this.lastHeartbeatEpochMillis = System.currentTimeMillis();
 		this.latencyMillis = heartbeat.latency();
 		this.connection.trySend(OpCode.HEARTBEAT_ACK, null, new Payloads.HeartbeatAck(heartbeat.seq()));
@@ -403,7 +404,7 @@ public final class IpcLink {
 		if (sentNanos == null) {
 			return;
 		}
-		long now = System.nanoTime();
+		long now = this.resources.clock().nanoTime();
 		this.latencyMillis = (now - sentNanos) / 1_000_000.0;
 		this.lastHeardNanos = now;
 		this.lastHeartbeatEpochMillis = System.currentTimeMillis();
@@ -420,7 +421,7 @@ public final class IpcLink {
 		if (!isOpen()) {
 			return;
 		}
-		long silentNanos = System.nanoTime() - this.lastHeardNanos;
+		long silentNanos = this.resources.clock().nanoTime() - this.lastHeardNanos;
 		if (silentNanos > this.settings.heartbeatTimeout().toNanos()) {
 			lose(LinkLossCause.HEARTBEAT_TIMEOUT,
 					"no " + ((this.side == Side.MANAGER) ? "heartbeat" : "heartbeat ack") + " for "
@@ -440,7 +441,7 @@ public final class IpcLink {
 		// send off the timer and reader threads: a peer that stopped reading must not stall the
 		// loss check or the reading of its packets
 		runOnHandlerThread(() -> {
-			this.heartbeatsInFlight.put(seq, System.nanoTime());
+			this.heartbeatsInFlight.put(seq, this.resources.clock().nanoTime());
 			if (!this.connection.trySend(OpCode.HEARTBEAT, null,
 					new Payloads.Heartbeat(seq, System.currentTimeMillis(), latency))) {
 				lose(LinkLossCause.SEND_FAILED, "could not send HEARTBEAT");
@@ -528,7 +529,7 @@ public final class IpcLink {
 	}
 
 	private void observeRequest(Payloads.Response result, Throwable ex, long startNanos) {
-		Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+		Duration took = Duration.ofNanos(this.resources.clock().nanoTime() - startNanos);
 		try {
 			this.resources.observer().onRequestCompleted(outcomeOf(result, ex), took);
 		}

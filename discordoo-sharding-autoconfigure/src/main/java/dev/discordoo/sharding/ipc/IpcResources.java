@@ -25,6 +25,8 @@ public final class IpcResources implements AutoCloseable {
 
 	private final ScheduledExecutorService timer;
 
+	private final NanoClock clock;
+
 	private final BeanFactory beanFactory;
 
 	private final ApplicationEventPublisher eventPublisher;
@@ -63,16 +65,46 @@ public final class IpcResources implements AutoCloseable {
 	 */
 	public IpcResources(String name, BeanFactory beanFactory, ApplicationEventPublisher eventPublisher,
 			IpcObserver observer) {
+		this(name, beanFactory, eventPublisher, observer, timer(name), NanoClock.SYSTEM);
+	}
+
+	/**
+	 * Create resources on a timer and clock of the caller's: every heartbeat, handshake,
+	 * spawn and request timeout of the links that use them is scheduled on {@code timer} and
+	 * measured with {@code clock}, so that a test can move time by hand.
+	 * @param name the prefix of the thread names
+	 * @param beanFactory the bean factory Spring Integration's connection factories look
+	 * their settings up in
+	 * @param eventPublisher receives Spring Integration's TCP connection events
+	 * @param observer told of every frame and request
+	 * @param timer runs every timeout; shut down with these resources
+	 * @param clock measures silence and round trips
+	 */
+	public IpcResources(String name, BeanFactory beanFactory, ApplicationEventPublisher eventPublisher,
+			IpcObserver observer, ScheduledExecutorService timer, NanoClock clock) {
 		this.beanFactory = beanFactory;
 		this.eventPublisher = eventPublisher;
 		this.observer = observer;
 		this.readers = ShardingThreads.cachedDaemons(name + "-ipc-reader-");
 		this.handlers = ShardingThreads.cachedDaemons(name + "-ipc-handler-");
+		this.timer = timer;
+		this.clock = clock;
+	}
+
+	private static ScheduledExecutorService timer(String name) {
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
 				ShardingThreads.daemons(name + "-ipc-timer-"));
 		// cancelled timeouts are the common case: do not keep them queued until they expire
 		scheduler.setRemoveOnCancelPolicy(true);
-		this.timer = scheduler;
+		return scheduler;
+	}
+
+	/**
+	 * Return the clock the links measure time with.
+	 * @return the clock
+	 */
+	public NanoClock clock() {
+		return this.clock;
 	}
 
 	/**
