@@ -56,7 +56,7 @@ class CrashLoopTests {
 			assertThat(support.childPids()).hasSize(3).noneMatch(ManagerTestSupport::isAlive);
 		}
 		else {
-			await().atMost(Duration.ofSeconds(10)).until(() -> instanceTimers() == 0);
+			await().atMost(Duration.ofSeconds(10)).until(() -> ManagerTestSupport.instanceTimers() == 0);
 		}
 
 		Files.delete(failFile);
@@ -66,7 +66,7 @@ class CrashLoopTests {
 			assertThat(ManagerTestSupport.isAlive(support.manager.instance(0).pid())).isTrue();
 		}
 		else {
-			assertThat(instanceTimers()).isEqualTo(1);
+			assertThat(ManagerTestSupport.instanceTimers()).isEqualTo(1);
 		}
 	}
 
@@ -74,15 +74,6 @@ class CrashLoopTests {
 		Matcher matcher = Pattern.compile("in (\\d+) ms").matcher(reason);
 		assertThat(matcher.find()).as("delay in '%s'", reason).isTrue();
 		return Long.parseLong(matcher.group(1));
-	}
-
-	/** A worker's IPC timer thread lives as long as its context. */
-	private static long instanceTimers() {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("discordoo-instance-ipc-timer"))
-			.count();
 	}
 
 }

@@ -178,6 +178,15 @@ final class ManagerTestSupport implements AutoCloseable {
 		}
 	}
 
+	/** How many worker contexts are open: each has one IPC timer thread for as long as it lives. */
+	static long instanceTimers() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("discordoo-instance-ipc-timer"))
+			.count();
+	}
+
 	static void signal(String signal, long pid) throws Exception {
 		Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
 		if (kill.waitFor() != 0) {

@@ -54,7 +54,7 @@ class WorkersModeTests {
 		}
 		List<String> ids = this.support.manager.instances().stream().map(InstanceInfo::id).toList();
 		assertThat(ids).doesNotHaveDuplicates();
-		assertThat(instanceTimers()).isEqualTo(4);
+		assertThat(ManagerTestSupport.instanceTimers()).isEqualTo(4);
 		// ready to take traffic only once every shard is
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.support.context.getBean(ApplicationAvailability.class)
@@ -76,7 +76,7 @@ class WorkersModeTests {
 			assertThat(this.support.manager.instance(index).id()).isEqualTo(ids.get(index));
 			assertThat(this.support.transitionsOf(index)).isEmpty();
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> instanceTimers() == 4);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ManagerTestSupport.instanceTimers() == 4);
 		// not ready while an instance was lost, ready again once it is back
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(this.support.readiness).containsExactly(ReadinessState.REFUSING_TRAFFIC,
@@ -85,7 +85,7 @@ class WorkersModeTests {
 		// stopping the manager closes every worker context
 		this.support.context.close();
 		assertThat(this.support.manager.instances()).allMatch((info) -> info.state() == InstanceState.STOPPED);
-		await().atMost(Duration.ofSeconds(10)).until(() -> instanceTimers() == 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ManagerTestSupport.instanceTimers() == 0);
 	}
 
 	@Test
@@ -126,15 +126,6 @@ class WorkersModeTests {
 			.until(() -> this.support.manager.instance(0).heartbeatLatencyMillis() != null);
 		assertThat(this.support.manager.instance(0).heartbeatLatencyMillis()).isPositive();
 		assertThat(latency.value(TimeUnit.MILLISECONDS)).isPositive();
-	}
-
-	/** Each live worker owns one IPC timer thread: a count of live worker contexts. */
-	private static long instanceTimers() {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("discordoo-instance-ipc-timer"))
-			.count();
 	}
 
 	@Test
