@@ -20,13 +20,13 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
-
 import dev.discordoo.sharding.GatewayInfo;
 import dev.discordoo.sharding.IdentifyOutcome;
 import dev.discordoo.sharding.IdentifyPermit;
 import dev.discordoo.sharding.discord.GatewayBot;
+import dev.discordoo.sharding.ipc.NanoClock;
 import dev.discordoo.sharding.ipc.RequestFailedException;
+import dev.discordoo.sharding.ipc.ShardingThreads;
 import dev.discordoo.sharding.protocol.ErrorCode;
 
 /**
@@ -68,6 +68,8 @@ public final class IdentifyBroker implements AutoCloseable {
 
 	private final ScheduledExecutorService scheduler;
 
+	private final NanoClock clock;
+
 	private final Bucket[] buckets;
 
 	private final Map<Integer, Waiter> waitingByShard = new HashMap<>();
@@ -99,6 +101,25 @@ public final class IdentifyBroker implements AutoCloseable {
 	 */
 	public IdentifyBroker(GatewayInfo gateway, Duration interval, Duration permitTimeout,
 			@Nullable IdentifyBudget budget, IntUnaryOperator ownerOfShard) {
+		this(gateway, interval, permitTimeout, budget, ownerOfShard, scheduler(), NanoClock.SYSTEM);
+	}
+
+	/**
+	 * Create a broker on a timer and clock of the caller's, so that a test can move time by
+	 * hand; the budget must measure with the same clock.
+	 * @param gateway the gateway URL, total shards and {@code max_concurrency}
+	 * @param interval the least time between two permits of one bucket
+	 * @param permitTimeout how long a permit holds its bucket when no outcome is reported
+	 * @param budget the daily budget, or {@code null} when it is unknown (no Discord token)
+	 * @param ownerOfShard the index of the instance that runs a shard, or a negative number
+	 * when none of this manager's instances does
+	 * @param scheduler runs wake-ups, permit expiries and budget refreshes; shut down with the
+	 * broker
+	 * @param clock measures intervals and waits
+	 */
+	public IdentifyBroker(GatewayInfo gateway, Duration interval, Duration permitTimeout,
+			@Nullable IdentifyBudget budget, IntUnaryOperator ownerOfShard, ScheduledExecutorService scheduler,
+			NanoClock clock) {
 		if (gateway.maxConcurrency() < 1) {
 			throw new IllegalArgumentException("max_concurrency must be at least 1, was " + gateway.maxConcurrency());
 		}
@@ -107,15 +128,21 @@ public final class IdentifyBroker implements AutoCloseable {
 		this.permitTimeout = permitTimeout;
 		this.budget = budget;
 		this.ownerOfShard = ownerOfShard;
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("discordoo-identify-");
-		threads.setDaemon(true);
-		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, threads);
-		executor.setRemoveOnCancelPolicy(true);
-		this.scheduler = executor;
+		this.scheduler = scheduler;
+		this.clock = clock;
 		this.buckets = new Bucket[gateway.maxConcurrency()];
+		long now = clock.nanoTime();
 		for (int i = 0; i < this.buckets.length; i++) {
-			this.buckets[i] = new Bucket(i);
+			this.buckets[i] = new Bucket(i, now);
 		}
+	}
+
+	private static ScheduledExecutorService scheduler() {
+		// two threads: a budget refresh may wait on Discord while permits expire
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2,
+				ShardingThreads.daemons("discordoo-identify-"));
+		executor.setRemoveOnCancelPolicy(true);
+		return executor;
 	}
 
 	/**
@@ -153,7 +180,7 @@ public final class IdentifyBroker implements AutoCloseable {
 			}
 			else {
 				// one clock reading: a permit granted at once has waited for nothing
-				long now = System.nanoTime();
+				long now = this.clock.nanoTime();
 				Waiter waiter = new Waiter(instance, attemptId, shardId,
 						this.grantsOfShard.getOrDefault(shardId, 0), this.sequence++, now);
 				this.buckets[bucketOf(shardId)].waiting.add(waiter);
@@ -275,7 +302,7 @@ public final class IdentifyBroker implements AutoCloseable {
 
 	/** Grant what may be granted now, and wake up when the next bucket frees. Under the lock. */
 	private void pump(List<Runnable> after) {
-		pump(after, System.nanoTime());
+		pump(after, this.clock.nanoTime());
 	}
 
 	private void pump(List<Runnable> after, long now) {
@@ -381,7 +408,7 @@ public final class IdentifyBroker implements AutoCloseable {
 		IdentifyBudget budget = this.budget;
 		if (budget != null && !this.refreshScheduled) {
 			this.refreshScheduled = true;
-			long delay = Math.max(0, budget.resetAtNanos() - System.nanoTime());
+			long delay = Math.max(0, budget.resetAtNanos() - this.clock.nanoTime());
 			this.scheduler.schedule(this::refreshBudget, delay, TimeUnit.NANOSECONDS);
 		}
 	}
@@ -437,10 +464,11 @@ public final class IdentifyBroker implements AutoCloseable {
 
 		@Nullable Held held;
 
-		long nextFreeNanos = System.nanoTime();
+		long nextFreeNanos;
 
-		Bucket(int index) {
+		Bucket(int index, long now) {
 			this.index = index;
+			this.nextFreeNanos = now;
 		}
 
 	}

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import dev.discordoo.sharding.discord.GatewayBot;
+import dev.discordoo.sharding.ipc.NanoClock;
 
 /**
  * The bot's daily identify budget (Discord's {@code session_start_limit}) as the manager
@@ -21,6 +22,8 @@ public final class IdentifyBudget {
 	private final @Nullable Integer reserveSetting;
 
 	private final @Nullable Supplier<GatewayBot.SessionStartLimit> source;
+
+	private final NanoClock clock;
 
 	private int total;
 
@@ -41,11 +44,26 @@ public final class IdentifyBudget {
 	 */
 	public IdentifyBudget(GatewayBot.SessionStartLimit limit, @Nullable Integer reserve,
 			@Nullable Supplier<GatewayBot.SessionStartLimit> source) {
+		this(limit, reserve, source, NanoClock.SYSTEM);
+	}
+
+	/**
+	 * Create a budget that measures time to its reset with a clock of the caller's, the same
+	 * as its broker's.
+	 * @param limit the budget as Discord last told it
+	 * @param reserve identifies never spent, or {@code null} for 10 % of the daily total
+	 * @param source reads the budget again from Discord once it resets; {@code null} to take
+	 * the total as the new remaining instead
+	 * @param clock measures the time to the reset
+	 */
+	public IdentifyBudget(GatewayBot.SessionStartLimit limit, @Nullable Integer reserve,
+			@Nullable Supplier<GatewayBot.SessionStartLimit> source, NanoClock clock) {
 		if (reserve != null && reserve < 0) {
 			throw new IllegalArgumentException("reserve must not be negative, was " + reserve);
 		}
 		this.reserveSetting = reserve;
 		this.source = source;
+		this.clock = clock;
 		update(limit);
 	}
 
@@ -82,7 +100,7 @@ public final class IdentifyBudget {
 		this.total = limit.total();
 		this.remaining = limit.remaining();
 		this.reserve = (this.reserveSetting != null) ? this.reserveSetting : limit.total() / 10;
-		this.resetAtNanos = System.nanoTime() + limit.resetAfter().toNanos();
+		this.resetAtNanos = this.clock.nanoTime() + limit.resetAfter().toNanos();
 		this.resetAt = Instant.now().plus(limit.resetAfter());
 	}
 

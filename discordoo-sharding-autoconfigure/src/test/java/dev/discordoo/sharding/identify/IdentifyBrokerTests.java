@@ -15,6 +15,7 @@ import dev.discordoo.sharding.GatewayInfo;
 import dev.discordoo.sharding.IdentifyOutcome;
 import dev.discordoo.sharding.IdentifyPermit;
 import dev.discordoo.sharding.discord.GatewayBot;
+import dev.discordoo.sharding.ipc.ManualTime;
 import dev.discordoo.sharding.ipc.RequestFailedException;
 import dev.discordoo.sharding.protocol.ErrorCode;
 
@@ -215,6 +216,41 @@ class IdentifyBrokerTests {
 		broker.close();
 		assertThat(refusal(waiting).code()).isEqualTo(ErrorCode.NOT_CONNECTED);
 		assertThat(refusal(broker.request(0, "i0", 1)).code()).isEqualTo(ErrorCode.NOT_CONNECTED);
+	}
+
+	@Test
+	void onTheTestsClockTheNextPermitOfABucketComesExactlyOneIntervalAfterThePrevious() {
+		ManualTime time = new ManualTime();
+		IdentifyBroker broker = new IdentifyBroker(gateway(2, 1), Duration.ofSeconds(5), Duration.ofSeconds(60), null,
+				(shard) -> 0, time.timer(), time);
+		this.brokers.add(broker);
+		assertThat(broker.request(0, "i0", 0)).isCompleted();
+		broker.report(0, "i0", 0, IdentifyOutcome.READY);
+		CompletableFuture<IdentifyPermit> second = broker.request(0, "i0", 1);
+		time.advance(Duration.ofSeconds(5).minusNanos(1));
+		assertThat(second).isNotDone();
+		time.advance(Duration.ofNanos(1));
+		assertThat(second).isCompleted();
+		assertThat(second.join().waited()).isEqualTo(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void onTheTestsClockABudgetAtItsReserveHoldsPermitsUntilItsResetAndNotAMomentLonger() {
+		ManualTime time = new ManualTime();
+		IdentifyBudget budget = new IdentifyBudget(new GatewayBot.SessionStartLimit(1000, 101, Duration.ofHours(3), 1),
+				100, () -> new GatewayBot.SessionStartLimit(1000, 1000, Duration.ofDays(1), 1), time);
+		IdentifyBroker broker = new IdentifyBroker(gateway(2, 2), Duration.ofSeconds(5), Duration.ofSeconds(60),
+				budget, (shard) -> 0, time.timer(), time);
+		this.brokers.add(broker);
+		assertThat(broker.request(0, "i0", 0)).isCompleted();
+		CompletableFuture<IdentifyPermit> held = broker.request(0, "i0", 1);
+		assertThat(broker.status().holdReason()).contains("100 of 1000 left");
+		time.advance(Duration.ofHours(3).minusNanos(1));
+		assertThat(held).isNotDone();
+		time.advance(Duration.ofNanos(1));
+		assertThat(held).isCompleted();
+		assertThat(held.join().remaining()).isEqualTo(999);
+		assertThat(broker.status().holdReason()).isNull();
 	}
 
 	/** A broker over {@code shards} shards, shard {@code s} run by instance {@code s / 2}. */

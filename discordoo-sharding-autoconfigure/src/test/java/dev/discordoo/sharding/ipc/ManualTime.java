@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * test's thread, in time order, as {@link #advance(Duration)} passes their due time. Sockets
  * and reader threads stay real; only the timeouts stop depending on the wall clock.
  */
-final class ManualTime implements NanoClock {
+public final class ManualTime implements NanoClock {
 
 	private final PriorityQueue<Task> tasks = new PriorityQueue<>(
 			Comparator.comparingLong((Task task) -> task.due).thenComparingLong((task) -> task.sequence));
@@ -33,17 +33,17 @@ final class ManualTime implements NanoClock {
 		return this.now;
 	}
 
-	ScheduledExecutorService timer() {
+	public ScheduledExecutorService timer() {
 		return this.timer;
 	}
 
 	/** Run what is due now, without moving time. */
-	void runDue() {
+	public void runDue() {
 		advance(Duration.ZERO);
 	}
 
 	/** Move time on, running every task that falls due on the way, each at its due time. */
-	void advance(Duration by) {
+	public void advance(Duration by) {
 		long target;
 		synchronized (this) {
 			target = this.now + by.toNanos();
