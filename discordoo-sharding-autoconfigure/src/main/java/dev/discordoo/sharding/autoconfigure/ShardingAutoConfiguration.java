@@ -1,5 +1,6 @@
 package dev.discordoo.sharding.autoconfigure;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
@@ -161,7 +162,7 @@ public final class ShardingAutoConfiguration {
 									+ "start the application with SpringApplication");
 				}
 				return new WorkerInstanceLauncher(sources.sources().toArray(Class<?>[]::new),
-						Map.copyOf(properties.instance().properties()));
+						Map.copyOf(instanceProperties(properties)));
 			}
 			ShardingProperties.Processes processes = properties.processes();
 			String mainClass = (processes.mainClass() != null) ? processes.mainClass()
@@ -181,8 +182,23 @@ public final class ShardingAutoConfiguration {
 			if (processes.classpath() != null) {
 				command = command.withClassPath(processes.classpath());
 			}
-			return new ProcessInstanceLauncher(command, processes.env(), properties.instance().properties(),
+			return new ProcessInstanceLauncher(command, processes.env(), instanceProperties(properties),
 					properties.ipc().host());
+		}
+
+		/**
+		 * The properties every instance gets on top of its own configuration: the instance
+		 * properties, and the Discord token and API URL, which the instances' Discord client
+		 * needs however the manager was given them (a command-line argument is not passed on).
+		 */
+		static Map<String, String> instanceProperties(ShardingProperties properties) {
+			Map<String, String> given = new LinkedHashMap<>(properties.instance().properties());
+			ShardingProperties.Discord discord = properties.discord();
+			if (discord.hasToken()) {
+				given.putIfAbsent(ShardingProperties.TOKEN_PROPERTY, discord.token());
+				given.putIfAbsent("discordoo.sharding.discord.api-url", discord.apiUrl().toString());
+			}
+			return given;
 		}
 
 		@Bean

@@ -427,6 +427,11 @@ final class InstanceHandle {
 		if (!this.context.lifecycle().isRunning()) {
 			return;
 		}
+		if (this.lastCause == FailureCause.GATEWAY_REFUSED) {
+			// a restart would identify again only to be refused again, spending the daily budget
+			fail(String.valueOf(this.lastFailure), FailureCause.GATEWAY_REFUSED);
+			return;
+		}
 		RestartDecision decision = this.context.restartPolicy().decide(this.history);
 		if (decision instanceof RestartDecision.Restart restart) {
 			this.restarts++;
