@@ -265,7 +265,8 @@ public final class ShardingAutoConfiguration {
 				InstanceLauncher launcher, RestartPolicy restartPolicy, IpcResources resources, FrameCodec codec,
 				ShardMessageHandler messages, IdentifyBroker identify, ApplicationEventPublisher publisher) {
 			ManagerSettings settings = new ManagerSettings(properties.spawn().delay(),
-					properties.spawn().concurrency(), properties.shutdown().timeout(), properties.spawn().readyTimeout());
+					properties.spawn().concurrency(), properties.shutdown().timeout(), properties.spawn().readyTimeout(),
+					properties.restart().overlap());
 			LocalShardingManager manager = new LocalShardingManager(allocation, launcher, restartPolicy,
 					ipcSettings(properties), settings, resources, codec, messages, identify, publisher);
 			manager.setAutoStartup(properties.autoStartup());

@@ -150,11 +150,15 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	 * @param maxRestarts How many restarts within the window are allowed before the instance
 	 * is FAILED (the crash-loop limit)
 	 * @param window Period restarts are counted in
+	 * @param overlap Whether a restart by hand (restart, restartAll, the endpoint) of a READY
+	 * instance starts its successor first and stops it only once the successor is READY, so
+	 * that its shards stay connected; costs each shard one identify more of the daily budget
+	 * and a few seconds in which both sessions receive the shard's events
 	 */
 	public record Restart(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration initialBackoff,
 			@DefaultValue("60s") Duration maxBackoff, @DefaultValue("2") double multiplier,
 			@DefaultValue("0ms") Duration jitter, @DefaultValue("5") int maxRestarts,
-			@DefaultValue("10m") Duration window) {
+			@DefaultValue("10m") Duration window, @DefaultValue("true") boolean overlap) {
 
 		/**
 		 * Validate.
