@@ -56,15 +56,10 @@ class OverlappedRestartTests {
 
 	@Test
 	void stoppingTheManagerDuringAHandOverLeavesNoProcessBehind() throws Exception {
-		Path hangFile = this.temp.resolve("hang");
-		ManagerTestSupport support = this.managers.start(Map.of("discordoo.sharding.shards", "1",
-				"discordoo.sharding.instance.properties.testbot.hang-file", hangFile.toString()));
-		support.awaitAllReady(Duration.ofSeconds(60));
-		long predecessor = support.manager.instance(0).pid();
-		Files.createFile(hangFile);
-		CompletableFuture<InstanceInfo> restart = support.manager.restart(0);
-		// the successor runs beside its predecessor, its client stuck connecting
-		await().atMost(Duration.ofSeconds(30)).until(() -> childJvms().size() == 2);
+		HandOver handOver = startHangingHandOver();
+		ManagerTestSupport support = handOver.support();
+		long predecessor = handOver.predecessor();
+		CompletableFuture<InstanceInfo> restart = handOver.restart();
 		List<Long> both = childJvms();
 		assertThat(both).contains(predecessor);
 		support.context.close();
@@ -75,17 +70,13 @@ class OverlappedRestartTests {
 
 	@Test
 	void aPredecessorLostDuringTheHandOverIsRestartedAfreshAndItsSuccessorDestroyed() throws Exception {
-		Path hangFile = this.temp.resolve("hang");
-		ManagerTestSupport support = this.managers.start(Map.of("discordoo.sharding.shards", "1",
-				"discordoo.sharding.instance.properties.testbot.hang-file", hangFile.toString()));
-		support.awaitAllReady(Duration.ofSeconds(60));
-		long predecessor = support.manager.instance(0).pid();
-		String predecessorId = support.manager.instance(0).id();
-		Files.createFile(hangFile);
-		CompletableFuture<InstanceInfo> restart = support.manager.restart(0);
-		await().atMost(Duration.ofSeconds(30)).until(() -> childJvms().size() == 2);
+		HandOver handOver = startHangingHandOver();
+		ManagerTestSupport support = handOver.support();
+		long predecessor = handOver.predecessor();
+		String predecessorId = handOver.predecessorId();
+		CompletableFuture<InstanceInfo> restart = handOver.restart();
 		long successor = childJvms().stream().filter((pid) -> pid != predecessor).findFirst().orElseThrow();
-		Files.delete(hangFile);
+		Files.delete(this.temp.resolve("hang"));
 		support.transitions.clear();
 		ManagerTestSupport.signal("KILL", predecessor);
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> restart.get(30, TimeUnit.SECONDS))
@@ -99,6 +90,26 @@ class OverlappedRestartTests {
 		assertThat(childJvms()).containsExactly(serving);
 		assertThat(support.transitionsOf(0)).containsSubsequence(InstanceState.LOST, InstanceState.RESTARTING,
 				InstanceState.SPAWNING, InstanceState.READY);
+	}
+
+	/**
+	 * One instance in a child JVM, restarted by hand with a successor whose client hangs
+	 * while the file {@code hang} exists: the two run side by side until the test moves on.
+	 */
+	private HandOver startHangingHandOver() throws Exception {
+		Path hangFile = this.temp.resolve("hang");
+		ManagerTestSupport support = this.managers.start(Map.of("discordoo.sharding.shards", "1",
+				"discordoo.sharding.instance.properties.testbot.hang-file", hangFile.toString()));
+		support.awaitAllReady(Duration.ofSeconds(60));
+		InstanceInfo before = support.manager.instance(0);
+		Files.createFile(hangFile);
+		CompletableFuture<InstanceInfo> restart = support.manager.restart(0);
+		await().atMost(Duration.ofSeconds(30)).until(() -> childJvms().size() == 2);
+		return new HandOver(support, before.pid(), String.valueOf(before.id()), restart);
+	}
+
+	private record HandOver(ManagerTestSupport support, long predecessor, String predecessorId,
+			CompletableFuture<InstanceInfo> restart) {
 	}
 
 	/** The child JVMs of this test JVM that still run. */
