@@ -1,5 +1,6 @@
 package dev.discordoo.sharding.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -62,6 +63,12 @@ import dev.discordoo.sharding.protocol.FrameCodec;
 public final class ShardingAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ShardingAutoConfiguration.class);
+
+	/** Discord's least time between two identifies of one bucket. */
+	private static final Duration DISCORD_IDENTIFY_INTERVAL = Duration.ofSeconds(5);
+
+	/** Discord's interval with the default margin of {@code identify.interval}. */
+	private static final Duration SAFE_IDENTIFY_INTERVAL = Duration.ofMillis(5500);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -256,8 +263,26 @@ public final class ShardingAutoConfiguration {
 						identify.maxConcurrency());
 				budget = null;
 			}
-			return new IdentifyBroker(gateway, identify.interval(), identify.permitTimeout(), budget,
+			return new IdentifyBroker(gateway, interval(properties, bot != null), identify.permitTimeout(), budget,
 					allocation::instanceOf);
+		}
+
+		/**
+		 * The identify interval: as configured, but never below Discord's 5 s when the manager
+		 * talks to Discord itself. A short interval suits the simulation and tests against a
+		 * fake; against discord.com it would only earn INVALID_SESSIONs, each charged to the
+		 * daily budget.
+		 */
+		static Duration interval(ShardingProperties properties, boolean withToken) {
+			Duration configured = properties.identify().interval();
+			String host = properties.discord().apiUrl().getHost();
+			boolean realDiscord = host != null && (host.equals("discord.com") || host.endsWith(".discord.com"));
+			if (withToken && realDiscord && configured.compareTo(DISCORD_IDENTIFY_INTERVAL) < 0) {
+				logger.warn("discordoo.sharding.identify.interval=" + configured.toMillis() + "ms is shorter than "
+						+ "Discord's 5 s per identify bucket: using " + SAFE_IDENTIFY_INTERVAL.toMillis() + " ms");
+				return SAFE_IDENTIFY_INTERVAL;
+			}
+			return configured;
 		}
 
 		@Bean

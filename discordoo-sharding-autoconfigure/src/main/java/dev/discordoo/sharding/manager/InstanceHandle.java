@@ -494,8 +494,12 @@ final class InstanceHandle {
 				this.attempt = current;
 				this.successor = null;
 				this.handover = null;
-				logger.info("Sharding instance " + this.plan.index() + " handed over to " + current.instanceId
+				String reason = "handed over to " + current.instanceId + " (overlapped restart)";
+				logger.info("Sharding instance " + this.plan.index() + " " + reason
 						+ ((predecessor != null) ? "; stopping " + predecessor.instanceId : ""));
+				this.context.lifecycle()
+					.publish(new InstanceStateChangedEvent(this.context.lifecycle().eventSource(), info(),
+							InstanceState.READY, reason, null));
 			}
 			else if (this.attempt != current || !moveTo(InstanceState.READY, null, null)) {
 				return;

@@ -141,8 +141,14 @@ class WorkersModeTests {
 			assertThat(after.get(index).id()).isNotEqualTo(before.get(index));
 			assertThat(this.support.manager.instance(index).id()).isEqualTo(after.get(index).id());
 		}
-		// the instances never stopped serving: READY throughout, no transition published
-		assertThat(this.support.transitions).isEmpty();
+		// the instances never stopped serving: READY throughout, one hand-over each
+		assertThat(this.support.transitions).allSatisfy((event) -> {
+			assertThat(event.getPreviousState()).isEqualTo(InstanceState.READY);
+			assertThat(event.getState()).isEqualTo(InstanceState.READY);
+			assertThat(event.getReason()).startsWith("handed over to " + event.getInstance().id());
+		});
+		assertThat(this.support.transitions).extracting((event) -> event.getInstance().index())
+			.containsExactly(0, 1, 2);
 	}
 
 	@Test
