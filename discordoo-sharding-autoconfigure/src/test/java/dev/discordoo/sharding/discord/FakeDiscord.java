@@ -501,7 +501,9 @@ public final class FakeDiscord implements AutoCloseable {
 			.filter((session) -> session.readyAtNanos() >= 0)
 			.sorted((a, b) -> Long.compare(a.readyAtNanos(), b.readyAtNanos()))
 			.toList();
+		// Walk the sessions by READY time, extending the covered span while they overlap
 		long coveredUntil = fromNanos;
+		boolean covered = false;
 		for (GatewaySession session : ready) {
 			if (session.readyAtNanos() - coveredUntil > 0) {
 				break;
@@ -511,9 +513,10 @@ public final class FakeDiscord implements AutoCloseable {
 			}
 			if (session.closedAtNanos() - coveredUntil > 0) {
 				coveredUntil = session.closedAtNanos();
+				covered = true;
 			}
 		}
-		return coveredUntil - toNanos >= 0;
+		return covered && coveredUntil - toNanos > 0;
 	}
 
 	/**
@@ -771,7 +774,9 @@ public final class FakeDiscord implements AutoCloseable {
 	 * @param compressed whether it asked for {@code compress=zlib-stream}
 	 * @param openedAtNanos when the WebSocket opened
 	 * @param readyAtNanos when READY or RESUMED was sent
-	 * @param closedAtNanos when it closed
+	 * @param closedAtNanos when it closed: when the fake sent its close frame if it closed
+	 * it (it dispatches nothing after), else when the client's close frame or the end of the
+	 * connection arrived
 	 * @param closeCode its close code
 	 * @param closedBy who closed it, or {@code null} while open
 	 * @param heartbeats how many HEARTBEATs it sent

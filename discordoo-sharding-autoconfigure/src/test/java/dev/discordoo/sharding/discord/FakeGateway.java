@@ -242,8 +242,6 @@ public final class FakeGateway {
 
 		private ClosedBy closedBy;
 
-		private int serverCloseCode;
-
 		private int heartbeats;
 
 		private ScheduledFuture<?> heartbeatDeadline;
@@ -270,7 +268,7 @@ public final class FakeGateway {
 		@Override
 		public void onWebSocketText(String text) {
 			synchronized (FakeGateway.this.lock) {
-				if (this.serverCloseCode != 0 || this.closedAtNanos >= 0) {
+				if (this.closedAtNanos >= 0) {
 					return;
 				}
 				if (overRateLimit()) {
@@ -306,27 +304,14 @@ public final class FakeGateway {
 		public void onWebSocketClose(int statusCode, String reason) {
 			synchronized (FakeGateway.this.lock) {
 				if (this.closedAtNanos >= 0) {
+					// the server closed it, and recorded so when it sent its close frame
 					return;
 				}
-				this.closedAtNanos = System.nanoTime();
-				if (this.serverCloseCode != 0) {
-					this.closedBy = ClosedBy.SERVER;
-					this.closeCode = this.serverCloseCode;
-				}
-				else {
-					// 1006: no close frame, the TCP connection just ended
-					this.closedBy = (statusCode == 1006) ? ClosedBy.CONNECTION_LOST : ClosedBy.CLIENT;
-					this.closeCode = statusCode;
-					// Discord ends the session of a client that closes with 1000 or 1001
-					if (statusCode == 1000 || statusCode == 1001) {
-						endSession();
-					}
-				}
-				if (this.heartbeatDeadline != null) {
-					this.heartbeatDeadline.cancel(false);
-				}
-				if (this.deflater != null) {
-					this.deflater.end();
+				// 1006: no close frame, the TCP connection just ended
+				closed((statusCode == 1006) ? ClosedBy.CONNECTION_LOST : ClosedBy.CLIENT, statusCode);
+				// Discord ends the session of a client that closes with 1000 or 1001
+				if (statusCode == 1000 || statusCode == 1001) {
+					endSession();
 				}
 			}
 		}
@@ -368,13 +353,7 @@ public final class FakeGateway {
 		}
 
 		private void identify(JsonNode data) {
-			if (!data.isObject() || !data.path("token").isString() || !data.path("properties").isObject()) {
-				closeWith(4002, "Error while decoding payload.");
-				return;
-			}
-			if (!data.path("token").asString().equals(FakeGateway.this.token)
-					|| FakeGateway.this.ledger.tokenReset()) {
-				closeWith(4004, "Authentication failed.");
+			if (!authenticated(data, "properties")) {
 				return;
 			}
 			int shards = FakeGateway.this.shardCount.getAsInt();
@@ -440,15 +419,29 @@ public final class FakeGateway {
 			}
 		}
 
-		private void resume(JsonNode data) {
-			if (!data.isObject() || !data.path("token").isString() || !data.path("session_id").isString()
-					|| !data.path("seq").isInt()) {
+		/**
+		 * Check the token of an IDENTIFY or RESUME, closing with 4002 when it or the other
+		 * field the payload cannot go without is missing, and with 4004 when it is wrong.
+		 */
+		private boolean authenticated(JsonNode data, String required) {
+			if (!data.isObject() || !data.path("token").isString() || data.path(required).isMissingNode()) {
 				closeWith(4002, "Error while decoding payload.");
-				return;
+				return false;
 			}
 			if (!data.path("token").asString().equals(FakeGateway.this.token)
 					|| FakeGateway.this.ledger.tokenReset()) {
 				closeWith(4004, "Authentication failed.");
+				return false;
+			}
+			return true;
+		}
+
+		private void resume(JsonNode data) {
+			if (!authenticated(data, "session_id")) {
+				return;
+			}
+			if (!data.path("session_id").isString() || !data.path("seq").isInt()) {
+				closeWith(4002, "Error while decoding payload.");
 				return;
 			}
 			DiscordSession known = FakeGateway.this.sessions.get(data.path("session_id").asString());
@@ -488,7 +481,7 @@ public final class FakeGateway {
 		}
 
 		void send(ObjectNode payload) {
-			if (this.session == null || this.serverCloseCode != 0 || this.closedAtNanos >= 0) {
+			if (this.session == null || this.closedAtNanos >= 0) {
 				return;
 			}
 			String json = GatewayPayloads.mapper.writeValueAsString(payload);
@@ -519,14 +512,27 @@ public final class FakeGateway {
 		}
 
 		void closeWith(int code, String reason) {
-			if (this.serverCloseCode != 0 || this.closedAtNanos >= 0 || this.session == null) {
+			if (this.closedAtNanos >= 0 || this.session == null) {
 				return;
 			}
-			this.serverCloseCode = code;
+			// Closed from now on: nothing more is sent, and the session is no longer live
+			closed(ClosedBy.SERVER, code);
 			if (SESSION_ENDING_CODES.contains(code)) {
 				endSession();
 			}
 			this.session.close(code, reason, Callback.NOOP);
+		}
+
+		private void closed(ClosedBy by, int code) {
+			this.closedAtNanos = System.nanoTime();
+			this.closedBy = by;
+			this.closeCode = code;
+			if (this.heartbeatDeadline != null) {
+				this.heartbeatDeadline.cancel(false);
+			}
+			if (this.deflater != null) {
+				this.deflater.end();
+			}
 		}
 
 		private void endSession() {
