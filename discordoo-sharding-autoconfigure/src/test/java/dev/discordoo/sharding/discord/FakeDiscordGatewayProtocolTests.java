@@ -213,6 +213,34 @@ class FakeDiscordGatewayProtocolTests {
 	}
 
 	@Test
+	void moreThan120PayloadsAMinuteAreClosedWith4008() throws Exception {
+		try (GatewayClient client = connect("")) {
+			client.next();
+			for (int i = 0; i < 121; i++) {
+				client.send("{\"op\":1,\"d\":null}");
+			}
+			assertThat(client.closeCode()).isEqualTo(4008);
+		}
+		assertThat(this.discord.gatewaySessions()).singleElement()
+			.satisfies((session) -> assertThat(session.heartbeats()).isEqualTo(120));
+	}
+
+	@Test
+	void connectionDroppedWithoutACloseFrameIsRecordedAsLost() throws Exception {
+		try (GatewayClient client = connect("")) {
+			client.next();
+			client.send(identify(TOKEN, null, 0));
+			client.next();
+		}
+		// the client's close() drops the TCP connection, as a killed process does
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.discord.gatewaySessions()).singleElement()
+			.satisfies((session) -> {
+				assertThat(session.closedBy()).isEqualTo(FakeDiscord.ClosedBy.CONNECTION_LOST);
+				assertThat(session.closeCode()).isEqualTo(1006);
+			}));
+	}
+
+	@Test
 	void gatewayAndRestStandInShareTheBucketWindow() throws Exception {
 		this.discord.shards(2).maxConcurrency(1).identifyWindow(Duration.ofSeconds(30));
 		HttpResponse<String> rest = this.http.send(
