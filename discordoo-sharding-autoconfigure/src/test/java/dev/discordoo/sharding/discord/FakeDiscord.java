@@ -463,7 +463,8 @@ public final class FakeDiscord implements AutoCloseable {
 	}
 
 	/**
-	 * Return the gateway connections so far that identified or resumed as a shard.
+	 * Return the gateway connections so far that identified (accepted or not) or resumed as a
+	 * shard.
 	 * @param shard the shard id
 	 * @return snapshots of the shard's connections, in the order they opened
 	 */
@@ -768,8 +769,9 @@ public final class FakeDiscord implements AutoCloseable {
 	 *
 	 * @param connection the connection's number, from 1 in the order they opened
 	 * @param sessionId the Discord session it started or resumed, or {@code null}
-	 * @param shard the shard it identified or resumed as, or {@code -1}
-	 * @param shardTotal the shard total of its session, or {@code -1}
+	 * @param shard the shard it asked for in IDENTIFY (accepted or not) or resumed as, or
+	 * {@code -1}
+	 * @param shardTotal the shard total that came with it, or {@code -1}
 	 * @param resumed whether it resumed a session instead of identifying
 	 * @param compressed whether it asked for {@code compress=zlib-stream}
 	 * @param openedAtNanos when the WebSocket opened

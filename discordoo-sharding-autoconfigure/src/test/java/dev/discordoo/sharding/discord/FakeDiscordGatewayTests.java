@@ -117,7 +117,8 @@ class FakeDiscordGatewayTests {
 			assertThat(event.getCode()).isEqualTo(4004);
 			assertThat(event.getCloseCode()).isEqualTo(CloseCode.AUTHENTICATION_FAILED);
 		});
-		assertThat(this.discord.gatewaySessions()).singleElement().satisfies((session) -> {
+		// the refused IDENTIFY still names its shard
+		assertThat(this.discord.gatewaySessions(0)).singleElement().satisfies((session) -> {
 			assertThat(session.closedBy()).isEqualTo(FakeDiscord.ClosedBy.SERVER);
 			assertThat(session.closeCode()).isEqualTo(4004);
 			assertThat(session.readyAtNanos()).isEqualTo(-1);

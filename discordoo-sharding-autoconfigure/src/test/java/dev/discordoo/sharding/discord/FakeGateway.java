@@ -234,6 +234,8 @@ public final class FakeGateway {
 
 		private int shard = -1;
 
+		private int shardTotal = -1;
+
 		private long readyAtNanos = -1;
 
 		private long closedAtNanos = -1;
@@ -353,36 +355,34 @@ public final class FakeGateway {
 		}
 
 		private void identify(JsonNode data) {
+			JsonNode shardField = data.path("shard");
+			boolean unsharded = shardField.isMissingNode() || shardField.isNull();
+			boolean sharded = shardField.isArray() && shardField.size() == 2 && shardField.get(0).isInt()
+					&& shardField.get(1).isInt();
+			// Recorded even if refused, so that a test finds the refusal among the shard's sessions
+			if (data.isObject() && (sharded || unsharded)) {
+				this.shard = sharded ? shardField.get(0).intValue() : 0;
+				this.shardTotal = sharded ? shardField.get(1).intValue() : 1;
+			}
 			if (!authenticated(data, "properties")) {
 				return;
 			}
 			int shards = FakeGateway.this.shardCount.getAsInt();
-			JsonNode shardField = data.path("shard");
-			int shardId = 0;
-			int total = 1;
-			if (shardField.isMissingNode() || shardField.isNull()) {
-				if (shards > 1) {
-					closeWith(4011, "Sharding required.");
-					return;
-				}
+			if (unsharded && shards > 1) {
+				closeWith(4011, "Sharding required.");
+				return;
 			}
-			else {
-				if (!shardField.isArray() || shardField.size() != 2 || !shardField.get(0).isInt()
-						|| !shardField.get(1).isInt()) {
-					closeWith(4010, "Invalid shard.");
-					return;
-				}
-				shardId = shardField.get(0).intValue();
-				total = shardField.get(1).intValue();
-				if (total < 1 || shardId < 0 || shardId >= total || total > shards) {
-					closeWith(4010, "Invalid shard.");
-					return;
-				}
-				if (total < shards) {
-					closeWith(4011, "Sharding required.");
-					return;
-				}
+			if (!unsharded && (!sharded || this.shardTotal < 1 || this.shard < 0 || this.shard >= this.shardTotal
+					|| this.shardTotal > shards)) {
+				closeWith(4010, "Invalid shard.");
+				return;
 			}
+			if (this.shardTotal < shards) {
+				closeWith(4011, "Sharding required.");
+				return;
+			}
+			int shardId = this.shard;
+			int total = this.shardTotal;
 			if (!data.path("intents").isInt()) {
 				closeWith(4013, "Invalid intent(s).");
 				return;
@@ -452,6 +452,7 @@ public final class FakeGateway {
 			}
 			this.discordSession = known;
 			this.shard = known.shard;
+			this.shardTotal = known.total;
 			this.resumed = true;
 			// Nothing was dispatched since READY and its GUILD_CREATEs, so nothing to replay
 			dispatch("RESUMED", GatewayPayloads.mapper.createObjectNode());
@@ -569,8 +570,8 @@ public final class FakeGateway {
 
 		GatewaySession snapshot() {
 			DiscordSession started = this.discordSession;
-			return new GatewaySession(this.id, (started != null) ? started.id : null, this.shard,
-					(started != null) ? started.total : -1, this.resumed, this.deflater != null, this.openedAtNanos,
+			return new GatewaySession(this.id, (started != null) ? started.id : null, this.shard, this.shardTotal,
+					this.resumed, this.deflater != null, this.openedAtNanos,
 					this.readyAtNanos, this.closedAtNanos, this.closeCode, this.closedBy, this.heartbeats);
 		}
 
