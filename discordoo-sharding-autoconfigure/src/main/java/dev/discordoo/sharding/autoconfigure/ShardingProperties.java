@@ -260,7 +260,7 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	}
 
 	/**
-	 * Discord REST settings, used by the manager only.
+	 * Discord settings: the manager calls the REST API, the instances' Discord client identifies.
 	 *
 	 * @param token Bot token, typically ${DISCORD_TOKEN}; without it the manager never calls
 	 * Discord and takes identify limits from the identify properties

@@ -15,6 +15,7 @@ import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.events.GenericEvent;
 import net.dv8tion.jda.api.events.StatusChangeEvent;
 import net.dv8tion.jda.api.events.session.ShutdownEvent;
+import net.dv8tion.jda.api.exceptions.ErrorResponseException;
 import net.dv8tion.jda.api.exceptions.InvalidTokenException;
 import net.dv8tion.jda.api.hooks.EventListener;
 import net.dv8tion.jda.api.requests.CloseCode;
@@ -111,11 +112,12 @@ public class JdaShardClient implements ShardClient {
 			try {
 				this.shardManager = builder.build();
 			}
-			catch (InvalidTokenException ex) {
-				// Discord's REST API refused the token at login: the gateway would close 4004
-				int shard = assignment.shards().get(0);
-				instance.reportGatewayRefused(shard, CloseCode.AUTHENTICATION_FAILED.getCode(),
-						"Discord refused the token at login (401)");
+			catch (RuntimeException ex) {
+				if (isTokenRefused(ex)) {
+					// Discord's REST API refused the token at login: the gateway would close 4004
+					instance.reportGatewayRefused(assignment.shards().get(0), CloseCode.AUTHENTICATION_FAILED.getCode(),
+							"Discord's REST API refused the token at login (401)");
+				}
 				throw ex;
 			}
 		}
@@ -159,6 +161,15 @@ public class JdaShardClient implements ShardClient {
 				shard.shutdownNow();
 			}
 		}
+	}
+
+	/** Whether JDA's login failed because the token is wrong: no retry can fix that. */
+	private static boolean isTokenRefused(RuntimeException ex) {
+		if (ex instanceof InvalidTokenException) {
+			return true;
+		}
+		return ex instanceof ErrorResponseException response && response.getResponse() != null
+				&& response.getResponse().code == 401;
 	}
 
 	/**

@@ -10,8 +10,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import net.dv8tion.jda.api.JDA;
 
 /**
- * Meters of this instance's JDA shards, registered once the manager has told the instance its
- * shards:
+ * Meters of this instance's JDA shards (the latencies registered once the manager has told
+ * the instance its shards):
  * {@code discordoo.sharding.gateway.latency} (tag {@code shard}), each shard's gateway ping,
  * and {@code discordoo.sharding.gateway.shards} (tag {@code status}), how many of this
  * instance's shards are in each JDA status.
@@ -36,6 +36,13 @@ public class JdaShardMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		for (JDA.Status status : JDA.Status.values()) {
+			Gauge.builder(GATEWAY_SHARDS, this.client,
+					(client) -> client.statuses().values().stream().filter((each) -> each == status).count())
+				.description("JDA shards of this instance in a status")
+				.tag("status", status.name())
+				.register(registry);
+		}
 		this.client.whenAssigned((shards) -> bindShards(registry, shards));
 	}
 
@@ -47,13 +54,6 @@ public class JdaShardMetrics implements MeterBinder {
 			})
 				.description("Gateway ping of a JDA shard: the round trip of its last heartbeat to Discord")
 				.tag("shard", Integer.toString(shard))
-				.register(registry);
-		}
-		for (JDA.Status status : JDA.Status.values()) {
-			Gauge.builder(GATEWAY_SHARDS, this.client,
-					(client) -> client.statuses().values().stream().filter((each) -> each == status).count())
-				.description("JDA shards of this instance in a status")
-				.tag("status", status.name())
 				.register(registry);
 		}
 	}

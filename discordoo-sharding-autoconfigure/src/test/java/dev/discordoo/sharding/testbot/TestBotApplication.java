@@ -12,6 +12,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 
 import dev.discordoo.sharding.EnableSharding;
@@ -72,7 +73,9 @@ public class TestBotApplication {
 		}
 	}
 
+	/** The test bot's own client; {@code testbot.jda=true} leaves the starter's JDA client in. */
 	@Bean
+	@ConditionalOnBooleanProperty(name = "testbot.jda", havingValue = false, matchIfMissing = true)
 	ShardClient testBotClient(ObjectProvider<InstanceRuntime> runtime, ObjectProvider<ShardingInstance> instance,
 			@Value("${testbot.fail-file:}") String failFile,
 			@Value("${testbot.fail-with-error:false}") boolean failWithError,
