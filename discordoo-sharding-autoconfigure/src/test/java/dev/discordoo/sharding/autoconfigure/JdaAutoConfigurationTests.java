@@ -26,8 +26,6 @@ import dev.discordoo.sharding.ShardingManager;
 import dev.discordoo.sharding.discord.GatewayBotSource;
 import dev.discordoo.sharding.jda.JdaShardClient;
 import dev.discordoo.sharding.jda.JdaShardMetrics;
-import dev.discordoo.sharding.protocol.InstanceEnvironment;
-import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -40,7 +38,7 @@ class JdaAutoConfigurationTests {
 	private final ApplicationContextRunner instance = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class, JdaAutoConfiguration.class))
 		.withUserConfiguration(Application.class)
-		.withPropertyValues(instanceEnvironment());
+		.withPropertyValues(ShardingAutoConfigurationTests.instanceEnvironment());
 
 	@Test
 	void anInstanceWithATokenRunsJdaWithAShardManagerBean() {
@@ -118,14 +116,6 @@ class JdaAutoConfigurationTests {
 						"discordoo.sharding.identify.interval", interval))), null, conversion)
 			.bindOrCreate("discordoo.sharding", ShardingProperties.class);
 		return ShardingAutoConfiguration.ManagerConfiguration.interval(properties, withToken);
-	}
-
-	private static String[] instanceEnvironment() {
-		String managerId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, 1);
-		return new String[] { InstanceEnvironment.MANAGER_ID + "=" + managerId,
-				InstanceEnvironment.INSTANCE_ID + "=" + DiscordooSnowflake.generate(3, 1),
-				InstanceEnvironment.INSTANCE_INDEX + "=3", InstanceEnvironment.TOKEN + "=0123456789abcdef0123456789abcdef",
-				InstanceEnvironment.WORKER + "=true" };
 	}
 
 	@Configuration(proxyBeanMethods = false)

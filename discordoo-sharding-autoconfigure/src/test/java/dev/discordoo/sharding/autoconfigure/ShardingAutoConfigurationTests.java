@@ -278,7 +278,8 @@ class ShardingAutoConfigurationTests {
 		return messages.toString();
 	}
 
-	private static String[] instanceEnvironment() {
+	/** The environment a manager starts a worker instance with (index 3). */
+	static String[] instanceEnvironment() {
 		String managerId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, 1);
 		return new String[] { InstanceEnvironment.MANAGER_ID + "=" + managerId,
 				InstanceEnvironment.INSTANCE_ID + "=" + DiscordooSnowflake.generate(3, 1),
