@@ -177,19 +177,23 @@ public final class FakeGateway {
 			.toList();
 	}
 
-	private static String rejection(Fields query) {
+	private static Rejection rejection(Fields query) {
 		if (!"10".equals(query.getValue("v"))) {
-			return "4012 Invalid API version: the fake gateway speaks v=10 only, not v=" + query.getValue("v");
+			return new Rejection(4012, "Invalid API version: the fake speaks v=10 only, not v=" + query.getValue("v"));
 		}
 		String encoding = query.getValue("encoding");
 		if (encoding != null && !"json".equals(encoding)) {
-			return "4002 Unsupported encoding: the fake gateway speaks encoding=json only, not " + encoding;
+			return new Rejection(4002, "Unsupported encoding: the fake speaks encoding=json only, not " + encoding);
 		}
 		String compress = query.getValue("compress");
 		if (compress != null && !"zlib-stream".equals(compress)) {
-			return "4002 Unsupported compression: the fake gateway knows compress=zlib-stream only, not " + compress;
+			return new Rejection(4002, "Unsupported compression: the fake knows zlib-stream only, not " + compress);
 		}
 		return null;
+	}
+
+	/** Why a connection is closed as soon as it opens: a query Discord would not serve. */
+	private record Rejection(int code, String reason) {
 	}
 
 	/** A Discord session: what a RESUME needs to pick it up on a new connection. */
@@ -224,7 +228,7 @@ public final class FakeGateway {
 
 		private final Deque<Long> recentPayloads = new ArrayDeque<>();
 
-		private String rejection;
+		private Rejection rejection;
 
 		private Session session;
 
@@ -258,8 +262,7 @@ public final class FakeGateway {
 			synchronized (FakeGateway.this.lock) {
 				this.session = session;
 				if (this.rejection != null) {
-					int space = this.rejection.indexOf(' ');
-					closeWith(Integer.parseInt(this.rejection.substring(0, space)), this.rejection.substring(space + 1));
+					closeWith(this.rejection.code(), this.rejection.reason());
 					return;
 				}
 				send(GatewayPayloads.hello(FakeGateway.this.heartbeatIntervalMillis));
