@@ -13,14 +13,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.zip.Deflater;
 
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
@@ -65,7 +64,7 @@ public final class FakeGateway {
 
 	private final long botUserId;
 
-	private final ScheduledExecutorService timer;
+	private final Scheduler scheduler;
 
 	// Settings a test may change at any time; read under the lock with the state below
 
@@ -87,13 +86,12 @@ public final class FakeGateway {
 
 	private final Map<String, DiscordSession> sessions = new HashMap<>();
 
-	FakeGateway(IdentifyLedger ledger, IntSupplier shardCount, String token, long botUserId,
-			ScheduledExecutorService timer) {
+	FakeGateway(IdentifyLedger ledger, IntSupplier shardCount, String token, long botUserId, Scheduler scheduler) {
 		this.ledger = ledger;
 		this.shardCount = shardCount;
 		this.token = token;
 		this.botUserId = botUserId;
-		this.timer = timer;
+		this.scheduler = scheduler;
 	}
 
 	void url(String url) {
@@ -250,7 +248,7 @@ public final class FakeGateway {
 
 		private int heartbeats;
 
-		private ScheduledFuture<?> heartbeatDeadline;
+		private Scheduler.Task heartbeatDeadline;
 
 		Connection(int id, String compress) {
 			this.id = id;
@@ -303,6 +301,11 @@ public final class FakeGateway {
 				closeWith(4002, "Error while decoding payload.");
 			}
 			callback.succeed();
+		}
+
+		@Override
+		public void onWebSocketError(Throwable cause) {
+			// Jetty calls onWebSocketClose next (1006 for a dropped connection), which records it
 		}
 
 		@Override
@@ -414,9 +417,10 @@ public final class FakeGateway {
 				.stream()
 				.filter((guild) -> (guild.id() >>> 22) % started.total == started.shard)
 				.toList();
+			// Timed before it leaves: a client that has READY must find the session live
+			this.readyAtNanos = System.nanoTime();
 			dispatch("READY", GatewayPayloads.ready(FakeGateway.this.botUserId, started.id, FakeGateway.this.url,
 					started.shard, started.total, own, FakeGateway.this.allowedPrivilegedIntents));
-			this.readyAtNanos = System.nanoTime();
 			for (Guild guild : own) {
 				dispatch("GUILD_CREATE", GatewayPayloads.guildCreate(guild, FakeGateway.this.botUserId));
 			}
@@ -458,8 +462,8 @@ public final class FakeGateway {
 			this.shardTotal = known.total;
 			this.resumed = true;
 			// Nothing was dispatched since READY and its GUILD_CREATEs, so nothing to replay
-			dispatch("RESUMED", GatewayPayloads.mapper.createObjectNode());
 			this.readyAtNanos = System.nanoTime();
+			dispatch("RESUMED", GatewayPayloads.mapper.createObjectNode());
 		}
 
 		private void answerMemberRequest(JsonNode data) {
@@ -532,7 +536,7 @@ public final class FakeGateway {
 			this.closedBy = by;
 			this.closeCode = code;
 			if (this.heartbeatDeadline != null) {
-				this.heartbeatDeadline.cancel(false);
+				this.heartbeatDeadline.cancel();
 			}
 			if (this.deflater != null) {
 				this.deflater.end();
@@ -548,13 +552,13 @@ public final class FakeGateway {
 		/** Discord closes with 4009 a session that sent no heartbeat for 1.5 intervals. */
 		private void expectHeartbeat() {
 			if (this.heartbeatDeadline != null) {
-				this.heartbeatDeadline.cancel(false);
+				this.heartbeatDeadline.cancel();
 			}
 			if (!FakeGateway.this.heartbeatTimeout) {
 				return;
 			}
 			long timeout = FakeGateway.this.heartbeatIntervalMillis * 3 / 2;
-			this.heartbeatDeadline = FakeGateway.this.timer.schedule(() -> {
+			this.heartbeatDeadline = FakeGateway.this.scheduler.schedule(() -> {
 				synchronized (FakeGateway.this.lock) {
 					closeWith(4009, "Session timed out.");
 				}
