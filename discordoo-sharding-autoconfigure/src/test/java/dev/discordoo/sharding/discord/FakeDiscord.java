@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -22,6 +20,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -113,8 +112,6 @@ public final class FakeDiscord implements AutoCloseable {
 
 	private final int port;
 
-	private final ScheduledExecutorService timer;
-
 	private final IdentifyLedger ledger = new IdentifyLedger();
 
 	private final FakeGateway gateway;
@@ -142,16 +139,13 @@ public final class FakeDiscord implements AutoCloseable {
 	private FakeDiscord(String token) throws Exception {
 		this.token = token;
 		this.botUserId = botUserId(token);
-		this.timer = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "fake-discord-timer");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.gateway = new FakeGateway(this.ledger, this::shardCount, token, this.botUserId, this.timer);
 		QueuedThreadPool threads = new QueuedThreadPool(16, 2);
 		threads.setName("fake-discord");
 		threads.setDaemon(true);
-		this.server = new Server(threads);
+		// Jetty's scheduler also times the gateway's heartbeat deadlines
+		ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("fake-discord-scheduler", true);
+		this.server = new Server(threads, scheduler, null);
+		this.gateway = new FakeGateway(this.ledger, this::shardCount, token, this.botUserId, scheduler);
 		ServerConnector connector = new ServerConnector(this.server, 1, 1);
 		connector.setHost("127.0.0.1");
 		connector.setPort(0);
@@ -168,7 +162,6 @@ public final class FakeDiscord implements AutoCloseable {
 		}
 		catch (Exception ex) {
 			this.server.stop();
-			this.timer.shutdownNow();
 			throw ex;
 		}
 		this.port = connector.getLocalPort();
@@ -577,7 +570,7 @@ public final class FakeDiscord implements AutoCloseable {
 
 	/**
 	 * Stop the server: close every gateway connection with 1001 (going away), then stop
-	 * Jetty and the fake's timer, leaving no thread behind.
+	 * Jetty, leaving none of its threads behind.
 	 */
 	@Override
 	public void close() {
@@ -588,9 +581,6 @@ public final class FakeDiscord implements AutoCloseable {
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException("Could not stop the fake Discord", ex);
-			}
-			finally {
-				this.timer.shutdownNow();
 			}
 		}
 	}
@@ -775,7 +765,8 @@ public final class FakeDiscord implements AutoCloseable {
 	 * @param resumed whether it resumed a session instead of identifying
 	 * @param compressed whether it asked for {@code compress=zlib-stream}
 	 * @param openedAtNanos when the WebSocket opened
-	 * @param readyAtNanos when READY or RESUMED was sent
+	 * @param readyAtNanos when READY or RESUMED was sent (taken just before, so that a
+	 * client that has it never sees a later time)
 	 * @param closedAtNanos when it closed: when the fake sent its close frame if it closed
 	 * it (it dispatches nothing after), else when the client's close frame or the end of the
 	 * connection arrived

@@ -303,7 +303,7 @@ class FakeDiscordGatewayProtocolTests {
 			assertThat(session.closedBy()).isEqualTo(FakeDiscord.ClosedBy.SERVER);
 			assertThat(session.closeCode()).isEqualTo(1001);
 		});
-		// Jetty's threads and the heartbeat timer are gone (test classes run one at a time)
+		// Jetty's threads, its scheduler among them, are gone (test classes run one at a time)
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
 				.noneMatch((name) -> name.startsWith("fake-discord")));

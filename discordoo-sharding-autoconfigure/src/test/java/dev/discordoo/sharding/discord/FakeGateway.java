@@ -13,14 +13,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.zip.Deflater;
 
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
@@ -65,7 +64,7 @@ public final class FakeGateway {
 
 	private final long botUserId;
 
-	private final ScheduledExecutorService timer;
+	private final Scheduler scheduler;
 
 	// Settings a test may change at any time; read under the lock with the state below
 
@@ -87,13 +86,12 @@ public final class FakeGateway {
 
 	private final Map<String, DiscordSession> sessions = new HashMap<>();
 
-	FakeGateway(IdentifyLedger ledger, IntSupplier shardCount, String token, long botUserId,
-			ScheduledExecutorService timer) {
+	FakeGateway(IdentifyLedger ledger, IntSupplier shardCount, String token, long botUserId, Scheduler scheduler) {
 		this.ledger = ledger;
 		this.shardCount = shardCount;
 		this.token = token;
 		this.botUserId = botUserId;
-		this.timer = timer;
+		this.scheduler = scheduler;
 	}
 
 	void url(String url) {
@@ -177,19 +175,23 @@ public final class FakeGateway {
 			.toList();
 	}
 
-	private static String rejection(Fields query) {
+	private static Rejection rejection(Fields query) {
 		if (!"10".equals(query.getValue("v"))) {
-			return "4012 Invalid API version: the fake gateway speaks v=10 only, not v=" + query.getValue("v");
+			return new Rejection(4012, "Invalid API version: the fake speaks v=10 only, not v=" + query.getValue("v"));
 		}
 		String encoding = query.getValue("encoding");
 		if (encoding != null && !"json".equals(encoding)) {
-			return "4002 Unsupported encoding: the fake gateway speaks encoding=json only, not " + encoding;
+			return new Rejection(4002, "Unsupported encoding: the fake speaks encoding=json only, not " + encoding);
 		}
 		String compress = query.getValue("compress");
 		if (compress != null && !"zlib-stream".equals(compress)) {
-			return "4002 Unsupported compression: the fake gateway knows compress=zlib-stream only, not " + compress;
+			return new Rejection(4002, "Unsupported compression: the fake knows zlib-stream only, not " + compress);
 		}
 		return null;
+	}
+
+	/** Why a connection is closed as soon as it opens: a query Discord would not serve. */
+	private record Rejection(int code, String reason) {
 	}
 
 	/** A Discord session: what a RESUME needs to pick it up on a new connection. */
@@ -224,7 +226,7 @@ public final class FakeGateway {
 
 		private final Deque<Long> recentPayloads = new ArrayDeque<>();
 
-		private String rejection;
+		private Rejection rejection;
 
 		private Session session;
 
@@ -246,7 +248,7 @@ public final class FakeGateway {
 
 		private int heartbeats;
 
-		private ScheduledFuture<?> heartbeatDeadline;
+		private Scheduler.Task heartbeatDeadline;
 
 		Connection(int id, String compress) {
 			this.id = id;
@@ -258,8 +260,7 @@ public final class FakeGateway {
 			synchronized (FakeGateway.this.lock) {
 				this.session = session;
 				if (this.rejection != null) {
-					int space = this.rejection.indexOf(' ');
-					closeWith(Integer.parseInt(this.rejection.substring(0, space)), this.rejection.substring(space + 1));
+					closeWith(this.rejection.code(), this.rejection.reason());
 					return;
 				}
 				send(GatewayPayloads.hello(FakeGateway.this.heartbeatIntervalMillis));
@@ -300,6 +301,11 @@ public final class FakeGateway {
 				closeWith(4002, "Error while decoding payload.");
 			}
 			callback.succeed();
+		}
+
+		@Override
+		public void onWebSocketError(Throwable cause) {
+			// Jetty calls onWebSocketClose next (1006 for a dropped connection), which records it
 		}
 
 		@Override
@@ -411,9 +417,10 @@ public final class FakeGateway {
 				.stream()
 				.filter((guild) -> (guild.id() >>> 22) % started.total == started.shard)
 				.toList();
+			// Timed before it leaves: a client that has READY must find the session live
+			this.readyAtNanos = System.nanoTime();
 			dispatch("READY", GatewayPayloads.ready(FakeGateway.this.botUserId, started.id, FakeGateway.this.url,
 					started.shard, started.total, own, FakeGateway.this.allowedPrivilegedIntents));
-			this.readyAtNanos = System.nanoTime();
 			for (Guild guild : own) {
 				dispatch("GUILD_CREATE", GatewayPayloads.guildCreate(guild, FakeGateway.this.botUserId));
 			}
@@ -455,8 +462,8 @@ public final class FakeGateway {
 			this.shardTotal = known.total;
 			this.resumed = true;
 			// Nothing was dispatched since READY and its GUILD_CREATEs, so nothing to replay
-			dispatch("RESUMED", GatewayPayloads.mapper.createObjectNode());
 			this.readyAtNanos = System.nanoTime();
+			dispatch("RESUMED", GatewayPayloads.mapper.createObjectNode());
 		}
 
 		private void answerMemberRequest(JsonNode data) {
@@ -529,7 +536,7 @@ public final class FakeGateway {
 			this.closedBy = by;
 			this.closeCode = code;
 			if (this.heartbeatDeadline != null) {
-				this.heartbeatDeadline.cancel(false);
+				this.heartbeatDeadline.cancel();
 			}
 			if (this.deflater != null) {
 				this.deflater.end();
@@ -545,13 +552,13 @@ public final class FakeGateway {
 		/** Discord closes with 4009 a session that sent no heartbeat for 1.5 intervals. */
 		private void expectHeartbeat() {
 			if (this.heartbeatDeadline != null) {
-				this.heartbeatDeadline.cancel(false);
+				this.heartbeatDeadline.cancel();
 			}
 			if (!FakeGateway.this.heartbeatTimeout) {
 				return;
 			}
 			long timeout = FakeGateway.this.heartbeatIntervalMillis * 3 / 2;
-			this.heartbeatDeadline = FakeGateway.this.timer.schedule(() -> {
+			this.heartbeatDeadline = FakeGateway.this.scheduler.schedule(() -> {
 				synchronized (FakeGateway.this.lock) {
 					closeWith(4009, "Session timed out.");
 				}
