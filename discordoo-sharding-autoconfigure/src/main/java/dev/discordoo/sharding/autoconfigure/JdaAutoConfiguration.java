@@ -9,6 +9,7 @@ import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.requests.RestConfig;
 import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
 import net.dv8tion.jda.api.sharding.ShardManager;
+import net.dv8tion.jda.api.utils.cache.CacheFlag;
 
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -60,8 +61,9 @@ public final class JdaAutoConfiguration {
 			ShardingProperties properties, JdaProperties jda, ObjectProvider<EventListener> listeners,
 			ObjectProvider<ShardManagerBuilderCustomizer> customizers) {
 		ShardingProperties.Discord discord = properties.discord();
+		Set<GatewayIntent> intents = intents(jda);
 		return new JdaShardClient(sharding, () -> {
-			DefaultShardManagerBuilder builder = DefaultShardManagerBuilder.create(discord.token(), intents(jda))
+			DefaultShardManagerBuilder builder = DefaultShardManagerBuilder.create(discord.token(), intents)
 				.setRestConfig(new RestConfig().setBaseUrl(discord.apiUrl() + "/"))
 				.setCompression(jda.compression())
 				.setMemberCachePolicy(jda.memberCachePolicy().policy())
@@ -71,8 +73,17 @@ public final class JdaAutoConfiguration {
 			if (!jda.enabledCache().isEmpty()) {
 				builder.enableCache(jda.enabledCache());
 			}
-			if (!jda.disabledCache().isEmpty()) {
-				builder.disableCache(jda.disabledCache());
+			Set<CacheFlag> disabled = EnumSet.noneOf(CacheFlag.class);
+			disabled.addAll(jda.disabledCache());
+			// what JDA would switch off itself, with a warning per flag at every start
+			for (CacheFlag flag : CacheFlag.values()) {
+				GatewayIntent required = flag.getRequiredIntent();
+				if (required != null && !intents.contains(required) && !jda.enabledCache().contains(flag)) {
+					disabled.add(flag);
+				}
+			}
+			if (!disabled.isEmpty()) {
+				builder.disableCache(disabled);
 			}
 			builder.addEventListeners(listeners.orderedStream().toArray());
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));

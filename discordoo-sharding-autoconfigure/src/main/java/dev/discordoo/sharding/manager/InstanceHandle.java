@@ -550,35 +550,38 @@ final class InstanceHandle {
 	/** The current attempt failed: destroy what is left, then restart under the policy. */
 	void failed(InstanceAttempt current, FailureCause cause, String reason) {
 		Supplier<CompletableFuture<Boolean>> afterDrop;
+		boolean successorFailed = current == this.successor;
 		synchronized (this) {
-			if (current == this.successor) {
+			if (successorFailed) {
+				// the running attempt keeps the shards; dropping destroys what is left
 				afterDrop = dropSuccessor("its successor " + reason);
 			}
 			else if (this.attempt != current || !this.state.canMoveTo(InstanceState.LOST)) {
 				return;
 			}
 			else {
-				// a successor that was about to take over is no use now: restart afresh
+				// a successor about to take over is no use now: the instance restarts afresh. Under
+				// the same lock as the move to LOST, so that no new successor starts in between
 				afterDrop = dropSuccessor("the running instance was lost: " + reason);
+				this.lastFailure = reason;
+				this.lastCause = cause;
+				moveTo(InstanceState.LOST, reason, cause);
+				current.close();
+				if (!current.launching) {
+					current.launchedFuture.complete(null);
+				}
+				this.context.identify().instanceGone(this.plan.index(), current.instanceId);
 			}
 		}
-		afterDrop.get();
-		synchronized (this) {
-			if (this.attempt != current || !this.state.canMoveTo(InstanceState.LOST)) {
-				return;
-			}
-			this.lastFailure = reason;
-			this.lastCause = cause;
-			moveTo(InstanceState.LOST, reason, cause);
-			current.close();
-			if (!current.launching) {
-				current.launchedFuture.complete(null);
-			}
-			this.context.identify().instanceGone(this.plan.index(), current.instanceId);
+		CompletableFuture<Boolean> successorGone = afterDrop.get();
+		if (successorFailed) {
+			return;
 		}
 		current.launchedFuture
 			.thenCompose((launched) -> (launched != null) ? destroyAndConfirm(launched)
 					: CompletableFuture.completedFuture(true))
+			// the restart waits for a dropped successor too: it ran the same shards
+			.thenCombine(successorGone.exceptionally((ex) -> false), (gone, successorToo) -> gone && successorToo)
 			.whenComplete((gone, ex) -> afterTeardown(current, Boolean.TRUE.equals(gone)));
 	}
 

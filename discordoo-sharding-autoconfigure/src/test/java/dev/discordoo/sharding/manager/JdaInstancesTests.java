@@ -1,9 +1,16 @@
 package dev.discordoo.sharding.manager;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +20,7 @@ import dev.discordoo.sharding.FailureCause;
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.discord.FakeDiscord;
+import dev.discordoo.sharding.testbot.TestBotApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,9 +43,78 @@ class JdaInstancesTests {
 		.maxConcurrency(2)
 		.identifyWindow(Duration.ofMillis(100));
 
+	private @Nullable Process separateManager;
+
+	private final List<ProcessHandle> separateInstances = new ArrayList<>();
+
 	@AfterEach
 	void stopDiscord() {
 		this.discord.close();
+		Process manager = this.separateManager;
+		if (manager != null) {
+			// whatever happened, nothing this test started outlives it
+			manager.descendants().forEach(ProcessHandle::destroyForcibly);
+			manager.destroyForcibly();
+		}
+		this.separateInstances.forEach(ProcessHandle::destroyForcibly);
+	}
+
+	/**
+	 * A manager killed with {@code kill -9} (it runs in a JVM of its own here): its instances
+	 * self-destruct, and closing their JDA shards first, with a close frame, before they exit.
+	 */
+	@Test
+	void instancesWhoseManagerIsKilledCloseEveryGatewaySessionBeforeTheyExit() throws Exception {
+		List<String> command = new ArrayList<>(
+				ChildJvmCommand.forCurrentJvm(TestBotApplication.class.getName()).toCommandLine());
+		command.addAll(List.of("--discordoo.sharding.shards=auto", "--discordoo.sharding.shards-per-instance=4",
+				"--discordoo.sharding.processes.main-class=" + TestBotApplication.class.getName(),
+				"--discordoo.sharding.processes.jvm-args=" + ManagerTestSupport.FAST_CHILD_JVM_ARGS,
+				"--discordoo.sharding.heartbeat.interval=1s", "--discordoo.sharding.spawn.timeout=90s",
+				"--discordoo.sharding.discord.api-url=" + this.discord.apiUrl(),
+				"--discordoo.sharding.identify.interval=600ms", "--discordoo.sharding.instance.properties.testbot.jda=true"));
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		// the token in the environment, as a user gives it: never on a command line
+		builder.environment().put("DISCORDOO_SHARDING_DISCORD_TOKEN", TOKEN);
+		Process manager = builder.start();
+		this.separateManager = manager;
+		CompletableFuture<Void> allReady = new CompletableFuture<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(manager.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = lines.readLine()) != null) {
+					System.out.println("[separate manager] " + line);
+					if (line.contains("All 2 sharding instances are READY")) {
+						allReady.complete(null);
+					}
+				}
+			}
+			catch (Exception ex) {
+				allReady.completeExceptionally(ex);
+			}
+		});
+		reader.setDaemon(true);
+		reader.start();
+		allReady.get(180, TimeUnit.SECONDS);
+		List<ProcessHandle> instances = manager.children().toList();
+		this.separateInstances.addAll(instances);
+		assertThat(instances).hasSize(2);
+		List<String> live = this.discord.liveSessions().stream().map(FakeDiscord.GatewaySession::sessionId).toList();
+		assertThat(live).hasSize(8);
+
+		ManagerTestSupport.signal("KILL", manager.pid());
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> instances.stream().noneMatch((instance) -> ManagerTestSupport.isAlive(instance.pid())));
+		// each session was closed by its client with a close frame, not dropped with the process
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.discord.gatewaySessions())
+				.filteredOn((session) -> live.contains(session.sessionId()))
+				.hasSize(8)
+				.allSatisfy((session) -> {
+				assertThat(session.closedBy()).isEqualTo(FakeDiscord.ClosedBy.CLIENT);
+				assertThat(session.closeCode()).isEqualTo(1000);
+			}));
 	}
 
 	@Test

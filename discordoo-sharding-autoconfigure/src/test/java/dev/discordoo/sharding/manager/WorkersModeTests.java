@@ -118,8 +118,10 @@ class WorkersModeTests {
 
 	@Test
 	void anOverlappedRestartAllStopsEachPredecessorOnlyOnceItsSuccessorIsReady() throws Exception {
+		// a generous heartbeat tolerance: a loss on a starved machine would restart an instance
+		// under a new id, and this test is about planned hand-overs only
 		this.support = this.managers.start(Map.of("discordoo.sharding.mode", "workers",
-				"discordoo.sharding.shards", "3"));
+				"discordoo.sharding.shards", "3", "discordoo.sharding.heartbeat.tolerance", "10"));
 		this.support.awaitAllReady(Duration.ofSeconds(60));
 		List<String> before = this.support.manager.instances().stream().map(InstanceInfo::id).toList();
 		this.support.transitions.clear();
