@@ -108,14 +108,29 @@ class JdaAutoConfigurationTests {
 		assertThat(interval("https://discord.com/api/v10", "500ms", false)).isEqualTo(Duration.ofMillis(500));
 	}
 
+	@Test
+	void theInstancesGetTheTokenAndTheApiUrlAsPropertiesHoweverTheManagerGotThem() {
+		Map<String, String> given = ShardingAutoConfiguration.ManagerConfiguration.instanceProperties(
+				bind(Map.of("discordoo.sharding.discord.token", "a-token", "discordoo.sharding.discord.api-url",
+						"http://127.0.0.1:9/api/v10", "discordoo.sharding.instance.properties.x", "1")));
+		assertThat(given).containsEntry("discordoo.sharding.discord.token", "a-token")
+			.containsEntry("discordoo.sharding.discord.api-url", "http://127.0.0.1:9/api/v10")
+			.containsEntry("x", "1");
+		assertThat(ShardingAutoConfiguration.ManagerConfiguration.instanceProperties(bind(Map.of())))
+			.doesNotContainKey("discordoo.sharding.discord.token");
+	}
+
 	private static Duration interval(String apiUrl, String interval, boolean withToken) {
+		ShardingProperties properties = bind(Map.of("discordoo.sharding.discord.api-url",
+				URI.create(apiUrl).toString(), "discordoo.sharding.identify.interval", interval));
+		return ShardingAutoConfiguration.ManagerConfiguration.interval(properties, withToken);
+	}
+
+	private static ShardingProperties bind(Map<String, String> values) {
 		ApplicationConversionService conversion = new ApplicationConversionService();
 		conversion.addConverter(new ShardIdsConverter());
-		ShardingProperties properties = new Binder(List.of(new MapConfigurationPropertySource(
-				Map.of("discordoo.sharding.discord.api-url", URI.create(apiUrl).toString(),
-						"discordoo.sharding.identify.interval", interval))), null, conversion)
+		return new Binder(List.of(new MapConfigurationPropertySource(values)), null, conversion)
 			.bindOrCreate("discordoo.sharding", ShardingProperties.class);
-		return ShardingAutoConfiguration.ManagerConfiguration.interval(properties, withToken);
 	}
 
 	@Configuration(proxyBeanMethods = false)
