@@ -136,6 +136,15 @@ class JdaInstancesTests {
 		// the manager asked Discord once; the instances never did
 		assertThat(this.discord.gatewayBotCalls()).isEqualTo(1);
 
+		// a resumable disconnect stays JDA's business: it resumes, spends no identify, and the
+		// instance is not touched
+		support.transitions.clear();
+		this.discord.requestReconnect(0);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.discord.liveSessions(0).stream().anyMatch(FakeDiscord.GatewaySession::resumed));
+		assertThat(this.discord.identifies()).hasSize(8);
+		assertThat(support.transitionsOf(0)).isEmpty();
+
 		// an overlapped restart: each of its shards has a live session at every moment
 		long before = System.nanoTime();
 		long oldPid = support.manager.instance(1).pid();
