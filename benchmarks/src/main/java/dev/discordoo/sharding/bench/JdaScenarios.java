@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.bench.bot.BenchBotApplication;
 import dev.discordoo.sharding.discord.FakeDiscord;
 
@@ -58,10 +59,16 @@ final class JdaScenarios {
 						+ "shard to be CONNECTED; JDA defaults (default intents, zlib-stream); max_concurrency "
 						+ MAX_CONCURRENCY + ", identify.interval " + IDENTIFY_INTERVAL + "; "
 						+ ManagerRun.describeSettings("processes"));
+		this.results.add("jda", "1 child, " + SHARDS + " JDA shards: IDENTIFIED → READY",
+				Stats.Summary.of(jda.clientStarts), Results::millis, "",
+				"the client's start alone, spawn excluded: JDA's login, gateway connections, identifies "
+						+ "through the manager's broker, READYs");
 		this.results.add("jda", "1 child, " + SHARDS + " shards, bench client: start → READY",
 				Stats.Summary.of(bench.startUps), Results::millis, "",
 				"the same manager, fake Discord and shards; the memory scenario's client (no gateway, shards "
 						+ "ready at once); the two take turns run by run");
+		this.results.add("jda", "1 child, " + SHARDS + " shards, bench client: IDENTIFIED → READY",
+				Stats.Summary.of(bench.clientStarts), Results::millis, "", "");
 		this.results.add("jda", "what JDA adds to start → READY", Stats.Summary.of(differences(jda.startUps,
 				bench.startUps)), Results::millis, "", "JDA − bench client, run by run");
 		this.results.add("jda", "RSS of the child, JDA", Stats.Summary.of(jda.rss), Results::mebibytes, "",
@@ -87,6 +94,8 @@ final class JdaScenarios {
 
 		final List<Double> startUps = new ArrayList<>();
 
+		final List<Double> clientStarts = new ArrayList<>();
+
 		final List<Double> rss = new ArrayList<>();
 
 		Client(boolean jda) {
@@ -100,6 +109,9 @@ final class JdaScenarios {
 				.identifyWindow(IDENTIFY_WINDOW)) {
 				try (ManagerRun run = new ManagerRun("processes", SHARDS, properties(discord))) {
 					long ready = run.awaitAllReady(READY_TIMEOUT);
+					// the manager sends IDENTIFY once the link is up; the client starts on it
+					ManagerRun.Transition identified = run.await(run.startNanos, READY_TIMEOUT,
+							(transition) -> transition.state() == InstanceState.IDENTIFIED);
 					check(discord);
 					Thread.sleep(settleMillis);
 					List<Long> pids = run.childPids();
@@ -112,6 +124,7 @@ final class JdaScenarios {
 					}
 					if (record) {
 						this.startUps.add((double) (ready - run.startNanos));
+						this.clientStarts.add((double) (ready - identified.nanos()));
 						this.rss.add((double) bytes);
 					}
 				}
