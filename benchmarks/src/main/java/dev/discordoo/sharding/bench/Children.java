@@ -41,12 +41,28 @@ final class Children {
 	 */
 	static Process startJvm(List<String> jvmArgs, String mainClass, List<String> args, Map<String, String> environment)
 			throws IOException {
+		return start(jvmArgs, List.of("-cp", System.getProperty("java.class.path"), mainClass), args, environment);
+	}
+
+	/**
+	 * Start a JVM running a jar with {@code -jar}.
+	 * @param jvmArgs JVM arguments
+	 * @param jar the jar
+	 * @param args its arguments
+	 * @param environment extra environment variables
+	 * @return the process; its stdout is for the caller to read, stderr is passed through
+	 */
+	static Process startJar(List<String> jvmArgs, String jar, List<String> args, Map<String, String> environment)
+			throws IOException {
+		return start(jvmArgs, List.of("-jar", jar), args, environment);
+	}
+
+	private static Process start(List<String> jvmArgs, List<String> what, List<String> args,
+			Map<String, String> environment) throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(javaBinary());
 		command.addAll(jvmArgs);
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(mainClass);
+		command.addAll(what);
 		command.addAll(args);
 		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.environment().putAll(environment);
