@@ -157,6 +157,24 @@ final class Children {
 	}
 
 	/**
+	 * Return the CPU time a process has used so far (user and system, all threads), from
+	 * {@code /proc/<pid>/stat}, in clock ticks of 10 ms.
+	 * @return nanoseconds, or -1 if it cannot be read
+	 */
+	static long cpuNanos(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+			// the command name may hold spaces: fields are counted after its closing parenthesis
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return ticks * 10_000_000L;
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	/**
 	 * Return the context switches (voluntary and not) of every thread of this JVM so far,
 	 * from {@code /proc/self/task/<tid>/status}.
 	 * @return the count, or -1 where /proc cannot be read

@@ -166,13 +166,17 @@ final class ManagerScenarios {
 			List<Double> listening = new ArrayList<>();
 			List<Double> ready = new ArrayList<>();
 			List<Double> plainReady = new ArrayList<>();
+			List<Double> cpu = new ArrayList<>();
+			List<Double> plainCpu = new ArrayList<>();
 			for (int r = -1; r < runs; r++) {
 				long[] fast = childAloneRun(fastArgs, jar, args);
 				long[] plain = childAloneRun(jvmArgs, ManagerRun.BOT_JAR, args);
 				if (r >= 0) {
 					listening.add((double) fast[0]);
 					ready.add((double) fast[1]);
+					cpu.add((double) fast[2]);
 					plainReady.add((double) plain[1]);
+					plainCpu.add((double) plain[2]);
 				}
 			}
 			String note = "from the bot jar, " + shared + "; default child JVM args";
@@ -180,8 +184,12 @@ final class ManagerScenarios {
 					Results::millis, "", note);
 			this.results.add("spawn", "1 child JVM alone: exec → READY", Stats.Summary.of(ready), Results::millis,
 					goal("≤ 400 ms", ""), "handshake by a bare IpcClient, no manager");
+			this.results.add("spawn", "1 child JVM alone: CPU time at READY", Stats.Summary.of(cpu), Results::millis, "",
+					"user + system of all its threads, /proc (10 ms ticks): less sensitive to a busy machine");
 			this.results.add("spawn", "1 child JVM alone, plain fat jar: exec → READY", Stats.Summary.of(plainReady),
 					Results::millis, "", "the same without class data sharing: java -jar of the bot jar");
+			this.results.add("spawn", "1 child JVM alone, plain fat jar: CPU time at READY", Stats.Summary.of(plainCpu),
+					Results::millis, "", "");
 		}
 	}
 
@@ -237,8 +245,9 @@ final class ManagerScenarios {
 
 					});
 			long readyAt = connected.get(60, TimeUnit.SECONDS);
+			long cpu = Children.cpuNanos(child.pid());
 			client.close();
-			return new long[] { listeningAt - start, readyAt - start };
+			return new long[] { listeningAt - start, readyAt - start, cpu };
 		}
 		finally {
 			Children.destroyTree(child.toHandle());
