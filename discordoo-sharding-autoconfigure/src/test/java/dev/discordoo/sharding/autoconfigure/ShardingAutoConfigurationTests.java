@@ -207,6 +207,19 @@ class ShardingAutoConfigurationTests {
 	}
 
 	@Test
+	void emptyJvmArgsLeaveChildrenWithTheJvmsOwnDefaults() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
+			.withUserConfiguration(PlainShardedApplication.class)
+			.withPropertyValues("discordoo.sharding.auto-startup=false",
+					"discordoo.sharding.processes.main-class=com.example.Bot", "discordoo.sharding.processes.jvm-args=")
+			.run((context) -> {
+				ShardingProperties.Processes processes = context.getBean(ShardingProperties.class).processes();
+				assertThat(processes.jvmArgs()).isEmpty();
+				assertThat(context.getBean(ProcessInstanceLauncher.class)).asString().doesNotContain("-XX:");
+			});
+	}
+
+	@Test
 	void aJarWithAMainClassFailsNamingTheProperty() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
 			.withUserConfiguration(PlainShardedApplication.class)
