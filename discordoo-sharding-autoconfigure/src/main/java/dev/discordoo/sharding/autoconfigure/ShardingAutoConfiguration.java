@@ -1,5 +1,6 @@
 package dev.discordoo.sharding.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.springframework.core.env.Environment;
 import dev.discordoo.sharding.GatewayInfo;
 import dev.discordoo.sharding.ShardClient;
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.cds.ClassDataCache;
 import dev.discordoo.sharding.discord.DiscordRestClient;
 import dev.discordoo.sharding.discord.GatewayBot;
 import dev.discordoo.sharding.discord.GatewayBotSource;
@@ -172,6 +174,22 @@ public final class ShardingAutoConfiguration {
 						Map.copyOf(instanceProperties(properties)));
 			}
 			ShardingProperties.Processes processes = properties.processes();
+			ChildJvmCommand command = childCommand(processes, sources);
+			ClassDataCache classData = null;
+			if (processes.classDataSharing() == ShardingProperties.ClassDataSharing.AUTO && command.getJar() != null) {
+				classData = new ClassDataCache(processes.classDataCache(), command.getJavaBinary(),
+						Path.of(command.getJar()), command.getJvmArgs());
+			}
+			return new ProcessInstanceLauncher(command, processes.env(), instanceProperties(properties),
+					properties.ipc().host(), classData);
+		}
+
+		private static ChildJvmCommand childCommand(ShardingProperties.Processes processes,
+				ShardingApplicationSources sources) {
+			if (processes.jar() != null) {
+				// checked when bound: neither a main class nor a class path goes with it
+				return ChildJvmCommand.forJar(processes.jar()).withJvmArgs(processes.jvmArgs());
+			}
 			String mainClass = (processes.mainClass() != null) ? processes.mainClass()
 					: (sources.mainClass() != null) ? sources.mainClass().getName() : null;
 			if (mainClass == null) {
@@ -189,8 +207,7 @@ public final class ShardingAutoConfiguration {
 			if (processes.classpath() != null) {
 				command = command.withClassPath(processes.classpath());
 			}
-			return new ProcessInstanceLauncher(command, processes.env(), instanceProperties(properties),
-					properties.ipc().host());
+			return command;
 		}
 
 		/**
