@@ -1,13 +1,9 @@
 package dev.discordoo.sharding.manager;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -65,38 +61,16 @@ class JdaInstancesTests {
 	 */
 	@Test
 	void instancesWhoseManagerIsKilledCloseEveryGatewaySessionBeforeTheyExit() throws Exception {
-		List<String> command = new ArrayList<>(
-				ChildJvmCommand.forCurrentJvm(TestBotApplication.class.getName()).toCommandLine());
-		command.addAll(List.of("--discordoo.sharding.shards=auto", "--discordoo.sharding.shards-per-instance=4",
-				"--discordoo.sharding.processes.main-class=" + TestBotApplication.class.getName(),
-				"--discordoo.sharding.processes.jvm-args=" + ManagerTestSupport.FAST_CHILD_JVM_ARGS,
-				"--discordoo.sharding.heartbeat.interval=1s", "--discordoo.sharding.spawn.timeout=90s",
-				"--discordoo.sharding.discord.api-url=" + this.discord.apiUrl(),
-				"--discordoo.sharding.identify.interval=600ms", "--discordoo.sharding.instance.properties.testbot.jda=true"));
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		// the token in the environment, as a user gives it: never on a command line
-		builder.environment().put("DISCORDOO_SHARDING_DISCORD_TOKEN", TOKEN);
-		Process manager = builder.start();
+		Process manager = ManagerTestSupport.startSeparateManager(2, Map.of("DISCORDOO_SHARDING_DISCORD_TOKEN", TOKEN),
+				List.of("--discordoo.sharding.shards=auto", "--discordoo.sharding.shards-per-instance=4",
+						"--discordoo.sharding.processes.main-class=" + TestBotApplication.class.getName(),
+						"--discordoo.sharding.processes.jvm-args=" + ManagerTestSupport.FAST_CHILD_JVM_ARGS,
+						"--discordoo.sharding.heartbeat.interval=1s", "--discordoo.sharding.spawn.timeout=90s",
+						"--discordoo.sharding.discord.api-url=" + this.discord.apiUrl(),
+						"--discordoo.sharding.identify.interval=600ms",
+						"--discordoo.sharding.instance.properties.testbot.jda=true"));
 		this.separateManager = manager;
-		CompletableFuture<Void> allReady = new CompletableFuture<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader lines = new BufferedReader(
-					new InputStreamReader(manager.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = lines.readLine()) != null) {
-					System.out.println("[separate manager] " + line);
-					if (line.contains("All 2 sharding instances are READY")) {
-						allReady.complete(null);
-					}
-				}
-			}
-			catch (Exception ex) {
-				allReady.completeExceptionally(ex);
-			}
-		});
-		reader.setDaemon(true);
-		reader.start();
-		allReady.get(180, TimeUnit.SECONDS);
 		List<ProcessHandle> instances = manager.children().toList();
 		this.separateInstances.addAll(instances);
 		assertThat(instances).hasSize(2);
