@@ -66,8 +66,6 @@ public class JdaShardClient implements ShardClient {
 
 	private volatile @Nullable BrokeredSessionController controller;
 
-	private volatile @Nullable ShardAssignment assignment;
-
 	private volatile boolean destroyed;
 
 	/**
@@ -88,7 +86,7 @@ public class JdaShardClient implements ShardClient {
 	@Override
 	public void start(ShardAssignment assignment) throws Exception {
 		ShardingInstance instance = this.sharding.getObject();
-		this.assignment = assignment;
+		// every assigned shard has a status from here on: "all connected" is read off them
 		assignment.shards().forEach((shard) -> this.statuses.put(shard, JDA.Status.INITIALIZING));
 		this.assigned.complete(assignment.shards());
 		GatewayInfo gateway = instance.gateway().get(GATEWAY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -228,7 +226,9 @@ public class JdaShardClient implements ShardClient {
 		@Override
 		public void onEvent(GenericEvent event) {
 			if (event instanceof StatusChangeEvent change) {
-				JdaShardClient.this.statuses.put(shardOf(change.getJDA()), change.getNewStatus());
+				// replace, never add: JDA reports a shard's first statuses before it knows its
+				// shard info, as shard 0 of 1, which is not a shard of this instance
+				JdaShardClient.this.statuses.replace(shardOf(change.getJDA()), change.getNewStatus());
 				if (allConnected()) {
 					JdaShardClient.this.connected.complete(null);
 				}
@@ -248,10 +248,8 @@ public class JdaShardClient implements ShardClient {
 		}
 
 		private boolean allConnected() {
-			ShardAssignment given = JdaShardClient.this.assignment;
-			return given != null && given.shards()
-				.stream()
-				.allMatch((shard) -> JdaShardClient.this.statuses.get(shard) == JDA.Status.CONNECTED);
+			Map<Integer, JDA.Status> statuses = JdaShardClient.this.statuses;
+			return !statuses.isEmpty() && statuses.values().stream().allMatch((status) -> status == JDA.Status.CONNECTED);
 		}
 
 		private static int shardOf(JDA jda) {
