@@ -57,17 +57,8 @@ final class InstanceHandle {
 
 	private @Nullable InstanceAttempt attempt;
 
-	/**
-	 * The attempt that takes over in an overlapped restart while {@link #attempt} still serves
-	 * the shards; its progress ({@link #successorState}) is not the instance's state, which
-	 * stays READY until the successor is READY too and the two swap.
-	 */
-	private @Nullable InstanceAttempt successor;
-
-	private InstanceState successorState = InstanceState.SPAWNING;
-
-	/** Completes with the instance once its successor took over. */
-	private @Nullable CompletableFuture<InstanceInfo> handover;
+	/** The overlapped restart under way, if any. */
+	private @Nullable HandOver handOver;
 
 	private int restarts;
 
@@ -189,22 +180,19 @@ final class InstanceHandle {
 	}
 
 	/**
-	 * Start a successor beside the READY attempt, once; see {@link #successor}. Holds the
-	 * lock.
+	 * Start a successor beside the READY attempt, once; see {@link HandOver}. Holds the lock.
 	 */
 	private CompletableFuture<InstanceInfo> handOver() {
-		CompletableFuture<InstanceInfo> pending = this.handover;
+		HandOver pending = this.handOver;
 		if (pending != null) {
-			return pending;
+			return pending.done;
 		}
 		InstanceAttempt current = this.attempt;
 		SparePool.Spare spare = this.context.lifecycle().takeSpare();
 		InstanceAttempt next = (spare != null) ? InstanceAttempt.takingOver(spare)
 				: InstanceAttempt.fresh(DiscordooSnowflake.generate(this.plan.index(), this.context.pid()));
-		CompletableFuture<InstanceInfo> done = new CompletableFuture<>();
-		this.successor = next;
-		this.successorState = InstanceState.SPAWNING;
-		this.handover = done;
+		HandOver started = new HandOver(next);
+		this.handOver = started;
 		logger.info("Sharding instance " + this.plan.index() + " restarts overlapped: " + next.instanceId
 				+ " starts beside " + ((current != null) ? current.instanceId : "none")
 				+ ", which stops once its successor is READY");
@@ -214,7 +202,7 @@ final class InstanceHandle {
 		catch (RejectedExecutionException ex) {
 			dropSuccessor("the sharding manager is stopping").get();
 		}
-		return done;
+		return started.done;
 	}
 
 	/**
@@ -223,13 +211,13 @@ final class InstanceHandle {
 	 * released, which completes once the successor is gone.
 	 */
 	private Supplier<CompletableFuture<Boolean>> dropSuccessor(String reason) {
-		InstanceAttempt dropped = this.successor;
-		CompletableFuture<InstanceInfo> done = this.handover;
-		if (dropped == null || done == null) {
+		HandOver abandoned = this.handOver;
+		if (abandoned == null) {
 			return () -> CompletableFuture.completedFuture(true);
 		}
-		this.successor = null;
-		this.handover = null;
+		this.handOver = null;
+		InstanceAttempt dropped = abandoned.successor;
+		CompletableFuture<InstanceInfo> done = abandoned.done;
 		dropped.close();
 		if (!dropped.launching) {
 			dropped.launchedFuture.complete(null);
@@ -252,7 +240,7 @@ final class InstanceHandle {
 
 	/** Whether callbacks of an attempt still count: the current one, or its successor. */
 	private boolean isLive(InstanceAttempt candidate) {
-		return candidate == this.attempt || candidate == this.successor;
+		return candidate == this.attempt || isSuccessor(candidate);
 	}
 
 	/**
@@ -263,12 +251,19 @@ final class InstanceHandle {
 		if (candidate == this.attempt) {
 			return moveTo(target, null, null);
 		}
-		if (candidate == this.successor && this.successorState.canMoveTo(target)) {
-			this.successorState = target;
+		HandOver current = this.handOver;
+		if (current != null && current.successor == candidate && current.state.canMoveTo(target)) {
+			current.state = target;
 			logger.debug("Successor of sharding instance " + this.plan.index() + " is " + target);
 			return true;
 		}
 		return false;
+	}
+
+	/** Whether an attempt is the successor of the overlapped restart under way. Holds the lock. */
+	private boolean isSuccessor(InstanceAttempt candidate) {
+		HandOver current = this.handOver;
+		return current != null && current.successor == candidate;
 	}
 
 	private synchronized void spawnIfStopped() {
@@ -486,14 +481,14 @@ final class InstanceHandle {
 		CompletableFuture<InstanceInfo> handedOver = null;
 		InstanceInfo now;
 		synchronized (this) {
-			if (current == this.successor && this.state == InstanceState.READY
-					&& this.successorState.canMoveTo(InstanceState.READY)) {
+			HandOver swap = this.handOver;
+			if (swap != null && swap.successor == current && this.state == InstanceState.READY
+					&& swap.state.canMoveTo(InstanceState.READY)) {
 				// the overlapped restart's swap: from here on the successor serves the shards
 				predecessor = this.attempt;
-				handedOver = this.handover;
+				handedOver = swap.done;
 				this.attempt = current;
-				this.successor = null;
-				this.handover = null;
+				this.handOver = null;
 				String reason = "handed over to " + current.instanceId + " (overlapped restart)";
 				logger.info("Sharding instance " + this.plan.index() + " " + reason
 						+ ((predecessor != null) ? "; stopping " + predecessor.instanceId : ""));
@@ -536,7 +531,8 @@ final class InstanceHandle {
 			// CONNECTING too: the instance may ask before the handshake's completion is handled
 			// here; a lost or replaced attempt gets nothing, and what it asked is forgotten under
 			// this lock
-			InstanceState of = (current == this.successor) ? this.successorState
+			HandOver pending = this.handOver;
+			InstanceState of = (pending != null && pending.successor == current) ? pending.state
 					: (this.attempt == current) ? this.state : InstanceState.STOPPED;
 			if (of != InstanceState.CONNECTING && !of.isLinked()) {
 				return CompletableFuture.failedFuture(new RequestFailedException(ErrorCode.NOT_CONNECTED,
@@ -550,8 +546,9 @@ final class InstanceHandle {
 	/** The current attempt failed: destroy what is left, then restart under the policy. */
 	void failed(InstanceAttempt current, FailureCause cause, String reason) {
 		Supplier<CompletableFuture<Boolean>> afterDrop;
-		boolean successorFailed = current == this.successor;
+		boolean successorFailed;
 		synchronized (this) {
+			successorFailed = isSuccessor(current);
 			if (successorFailed) {
 				// the running attempt keeps the shards; dropping destroys what is left
 				afterDrop = dropSuccessor("its successor " + reason);
@@ -713,6 +710,26 @@ final class InstanceHandle {
 			cause = cause.getCause();
 		}
 		return String.valueOf(cause.getMessage());
+	}
+
+	/**
+	 * An overlapped restart: the attempt that takes over while {@link #attempt} still serves the
+	 * shards. Its progress is not the instance's state, which stays READY until the successor
+	 * is READY too and the two swap. Guarded by the handle's lock.
+	 */
+	private static final class HandOver {
+
+		final InstanceAttempt successor;
+
+		/** Completes with the instance once the successor took over. */
+		final CompletableFuture<InstanceInfo> done = new CompletableFuture<>();
+
+		InstanceState state = InstanceState.SPAWNING;
+
+		HandOver(InstanceAttempt successor) {
+			this.successor = successor;
+		}
+
 	}
 
 }
