@@ -211,10 +211,11 @@ public final class ClassDataCache implements AutoCloseable {
 			ArchiveKind kind = ArchiveKind.of(jdk);
 			CacheEntry existing = CacheEntry.read(entryDirectory, kind);
 			Lookup found = new Lookup(entryDirectory, kind, existing);
-			this.lookup.complete(found);
+			// availability first: a launch that found the entry must never see it still pending
 			if (existing != null && existing.intact()) {
 				this.availability.complete(true);
 			}
+			this.lookup.complete(found);
 		}
 		catch (Exception ex) {
 			unavailable(reason(ex), ex);
