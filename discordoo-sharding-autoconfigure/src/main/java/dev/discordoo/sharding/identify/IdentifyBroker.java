@@ -64,6 +64,8 @@ public final class IdentifyBroker implements AutoCloseable {
 
 	private final IntUnaryOperator ownerOfShard;
 
+	private volatile IdentifyGate gate = IdentifyGate.OPEN;
+
 	private final List<IdentifyObserver> observers = new CopyOnWriteArrayList<>();
 
 	private final ScheduledExecutorService scheduler;
@@ -135,6 +137,16 @@ public final class IdentifyBroker implements AutoCloseable {
 		for (int i = 0; i < this.buckets.length; i++) {
 			this.buckets[i] = new Bucket(i, now);
 		}
+	}
+
+	/**
+	 * Share the buckets with other managers of the same bot (the nodes of a cluster): a
+	 * permit is granted only once the gate lets its bucket go too. Set before the first
+	 * request.
+	 * @param gate the gate the managers share
+	 */
+	public void setGate(IdentifyGate gate) {
+		this.gate = gate;
 	}
 
 	private static ScheduledExecutorService scheduler() {
@@ -320,7 +332,14 @@ public final class IdentifyBroker implements AutoCloseable {
 				next = Math.min(next, bucket.nextFreeNanos);
 				continue;
 			}
+			long gateWait = this.gate.tryTake(bucket.index);
+			if (gateWait > 0) {
+				// another manager of the bot identifies in this bucket: ask the gate again later
+				next = Math.min(next, now + gateWait);
+				continue;
+			}
 			if (this.budget != null && !this.budget.tryTake()) {
+				this.gate.giveBack(bucket.index, false);
 				heldByBudget = true;
 				continue;
 			}
@@ -392,6 +411,7 @@ public final class IdentifyBroker implements AutoCloseable {
 			return;
 		}
 		bucket.held = null;
+		this.gate.giveBack(bucket.index, true);
 		if (held.expiry != null) {
 			held.expiry.cancel(false);
 		}

@@ -266,6 +266,22 @@ final class InstanceHandle {
 		return current != null && current.successor == candidate;
 	}
 
+	/**
+	 * Run the instance if it is stopped, as a cluster node does with an instance assigned to
+	 * it; otherwise leave it as it is.
+	 * @return completes when it is next READY
+	 */
+	synchronized CompletableFuture<InstanceInfo> runIfStopped() {
+		if (this.state == InstanceState.STOPPING) {
+			return CompletableFuture.failedFuture(
+					new IllegalStateException("instance " + this.plan.index() + " is stopping"));
+		}
+		if (this.state == InstanceState.STOPPED) {
+			spawn();
+		}
+		return this.ready.copy();
+	}
+
 	private synchronized void spawnIfStopped() {
 		if (this.state == InstanceState.STOPPED) {
 			spawn();

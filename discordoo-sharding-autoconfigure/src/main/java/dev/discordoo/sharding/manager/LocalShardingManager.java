@@ -3,13 +3,16 @@ package dev.discordoo.sharding.manager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -68,6 +71,11 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	private final List<InstanceHandle> handles;
 
+	// the instances this manager runs: all of them, unless it started idle (a cluster node)
+	private final Set<Integer> local = ConcurrentHashMap.newKeySet();
+
+	private boolean startIdle;
+
 	private @Nullable SparePool spares;
 
 	private final ExecutorService spawner;
@@ -112,6 +120,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 				new SpawnThrottle(settings.spawnConcurrency(), settings.spawnDelay()), this.spawner, identify,
 				this.router, new Lifecycle());
 		this.handles = allocation.instances().stream().map((plan) -> new InstanceHandle(this.context, plan)).toList();
+		this.handles.forEach((handle) -> this.local.add(handle.index()));
 	}
 
 	@Override
@@ -132,9 +141,56 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 				Thread.currentThread().interrupt();
 			}
 		});
+		if (this.startIdle) {
+			logger.info("Sharding manager " + this.managerId + " started idle for " + this.allocation + " with "
+					+ this.launcher + ": it runs the instances it is given");
+			return;
+		}
 		logger.info("Sharding manager " + this.managerId + " starting " + this.handles.size() + " instances for "
 				+ this.allocation + " with " + this.launcher);
 		this.handles.forEach(InstanceHandle::spawn);
+	}
+
+	/**
+	 * Start no instance on {@link #start()}: a cluster node runs only the instances the
+	 * cluster assigns it, through {@link #run(int)} and {@link #release(int)}.
+	 * @param startIdle whether to start with no instance running
+	 */
+	public void setStartIdle(boolean startIdle) {
+		this.startIdle = startIdle;
+		if (startIdle) {
+			this.local.clear();
+		}
+		else {
+			this.handles.forEach((handle) -> this.local.add(handle.index()));
+		}
+	}
+
+	/**
+	 * Run an instance on this manager, if it does not run already: a cluster node adopting
+	 * an instance assigned to it.
+	 * @param index the instance index
+	 * @return completes when the instance is next READY; fails if it is still stopping
+	 */
+	public CompletableFuture<InstanceInfo> run(int index) {
+		InstanceHandle handle = handle(index);
+		this.local.add(index);
+		return handle.runIfStopped();
+	}
+
+	/**
+	 * Stop an instance and no longer count it among this manager's: a cluster node whose
+	 * instance moved to another node, or that lost its hold on the cluster.
+	 * @param index the instance index
+	 * @return completes when the instance is confirmed gone
+	 */
+	public CompletableFuture<Void> release(int index) {
+		InstanceHandle handle = handle(index);
+		return handle.stopGracefully().whenComplete((done, ex) -> {
+			if (handle.state() == InstanceState.STOPPED) {
+				this.local.remove(index);
+			}
+		});
 	}
 
 	@Override
@@ -218,7 +274,11 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	@Override
 	public List<InstanceInfo> instances() {
-		return this.handles.stream().map(InstanceHandle::info).toList();
+		return localHandles().map(InstanceHandle::info).toList();
+	}
+
+	private Stream<InstanceHandle> localHandles() {
+		return this.handles.stream().filter((handle) -> this.local.contains(handle.index()));
 	}
 
 	@Override
@@ -234,7 +294,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	@Override
 	public CompletableFuture<List<InstanceInfo>> restartAll() {
 		CompletableFuture<List<InstanceInfo>> done = CompletableFuture.completedFuture(new ArrayList<>());
-		for (InstanceHandle handle : this.handles) {
+		for (InstanceHandle handle : localHandles().toList()) {
 			done = done.thenCompose((list) -> handle.restart().thenApply((info) -> {
 				list.add(info);
 				return list;
@@ -347,7 +407,7 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		@Override
 		public void instanceReady() {
 			List<InstanceInfo> all = instances();
-			if (all.stream().allMatch((info) -> info.state() == InstanceState.READY)) {
+			if (!all.isEmpty() && all.stream().allMatch((info) -> info.state() == InstanceState.READY)) {
 				SparePool pool = LocalShardingManager.this.spares;
 				if (pool != null) {
 					pool.fill();

@@ -1,0 +1,73 @@
+package dev.discordoo.sharding.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Cluster mode: one bot across many hosts, coordinated by ZooKeeper. Setting
+ * {@code zookeeper.connect-string} switches it on; without it the manager runs every shard on
+ * this host, as always.
+ *
+ * @param zookeeper Where ZooKeeper is
+ * @param name Name of the cluster: one bot, one name; defaults to spring.application.name,
+ * else "discordoo"
+ * @param nodeName Name of this node, unique in the cluster; defaults to the host name and
+ * the process id
+ * @param capacity How many shards this node may run
+ * @param sessionTimeout ZooKeeper session timeout: how long after a node was last heard of it
+ * counts as gone (and its identify buckets free); longer than identify.interval
+ * @param settle How long the leader waits, before the first assignment, for no node to join
+ * or leave, so that nodes started together share the shards from the start
+ * @param moveMargin How long the leader waits after a node's session expired before it moves
+ * that node's shards; defaults to the instances' heartbeat timeout plus shutdown.timeout, the
+ * time a lost node's instances take to notice and close their sessions
+ * @param handOverTimeout How long a node keeps running an instance that moved to another
+ * node while the other node's successor is not READY
+ */
+@ConfigurationProperties("discordoo.sharding.cluster")
+public record ClusterProperties(@DefaultValue ZooKeeper zookeeper, @Nullable String name, @Nullable String nodeName,
+		@DefaultValue("1000") int capacity, @DefaultValue("10s") Duration sessionTimeout,
+		@DefaultValue("5s") Duration settle, @Nullable Duration moveMargin,
+		@DefaultValue("5m") Duration handOverTimeout) {
+
+	/** The property that switches cluster mode on. */
+	public static final String CONNECT_STRING_PROPERTY = "discordoo.sharding.cluster.zookeeper.connect-string";
+
+	/**
+	 * Validate.
+	 */
+	public ClusterProperties {
+		if (capacity < 1) {
+			throw new InvalidConfigurationPropertyValueException("discordoo.sharding.cluster.capacity", capacity,
+					"must be at least 1");
+		}
+		if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
+			throw new InvalidConfigurationPropertyValueException("discordoo.sharding.cluster.session-timeout",
+					sessionTimeout, "must be positive");
+		}
+		if (settle.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("discordoo.sharding.cluster.settle", settle,
+					"must not be negative");
+		}
+		if (moveMargin != null && moveMargin.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("discordoo.sharding.cluster.move-margin", moveMargin,
+					"must not be negative");
+		}
+	}
+
+	/**
+	 * ZooKeeper connection.
+	 *
+	 * @param connectString ZooKeeper servers, host:port[,host:port...]; setting it switches
+	 * cluster mode on
+	 * @param connectionTimeout How long one connection attempt to ZooKeeper may take
+	 */
+	public record ZooKeeper(@Nullable String connectString, @DefaultValue("5s") Duration connectionTimeout) {
+	}
+
+}

@@ -1,0 +1,331 @@
+package dev.discordoo.sharding.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+
+import dev.discordoo.sharding.InstanceInfo;
+import dev.discordoo.sharding.InstanceState;
+import dev.discordoo.sharding.ipc.ShardingThreads;
+import dev.discordoo.sharding.manager.LocalShardingManager;
+
+/**
+ * Runs this node's part of the cluster's assignment on the local manager, and only while it
+ * holds each instance's ownership in ZooKeeper:
+ * <ul>
+ * <li>an instance assigned here that nobody owns: take its ownership znode, then run it;</li>
+ * <li>an instance assigned here that another live node still owns (a planned move): run a
+ * successor beside it, say in {@code successors/<instance>} when it is READY, and take the
+ * ownership once the old owner has let go of it;</li>
+ * <li>an instance owned here but assigned elsewhere: keep it running until the new owner's
+ * successor is READY (or the hand-over timeout passes), then stop it and let go.</li>
+ * </ul>
+ * The same rules are applied again every half second and at every change (level, not edge:
+ * a missed event costs a delay, never a wrong state). While the ZooKeeper connection is
+ * SUSPENDED nothing new is started; once the session is LOST every local instance is stopped
+ * before anything else, and the node starts over when it reconnects.
+ */
+public final class ClusterShardRunner implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ClusterShardRunner.class);
+
+	private static final Duration RECONCILE_INTERVAL = Duration.ofMillis(500);
+
+	private static final String READY = "READY";
+
+	private final ClusterNode node;
+
+	private final LocalShardingManager manager;
+
+	private final Duration handOverTimeout;
+
+	private final ScheduledExecutorService work;
+
+	private final CuratorCache owners;
+
+	private final CuratorCache successors;
+
+	// on the work thread only
+	private final Map<Integer, Long> handOverSince = new HashMap<>();
+
+	private final Set<Integer> releasing = new HashSet<>();
+
+	private volatile boolean connected = true;
+
+	private volatile boolean running;
+
+	/**
+	 * Create a runner for a node that has joined its cluster.
+	 * @param node the node
+	 * @param manager the node's local manager, started idle
+	 * @param handOverTimeout how long an instance that moved away keeps running while its
+	 * successor elsewhere is not READY
+	 */
+	public ClusterShardRunner(ClusterNode node, LocalShardingManager manager, Duration handOverTimeout) {
+		this.node = node;
+		this.manager = manager;
+		this.handOverTimeout = handOverTimeout;
+		ScheduledThreadPoolExecutor work = new ScheduledThreadPoolExecutor(1,
+				ShardingThreads.daemons("discordoo-cluster-runner-"));
+		work.setRemoveOnCancelPolicy(true);
+		this.work = work;
+		this.owners = CuratorCache.build(node.client(), node.paths().owners());
+		this.successors = CuratorCache.build(node.client(), node.paths().successors());
+	}
+
+	@Override
+	public void start() {
+		if (this.running) {
+			return;
+		}
+		this.running = true;
+		CuratorCacheListener trigger = CuratorCacheListener.builder().forAll((type, before, after) -> reconcileSoon())
+			.build();
+		this.owners.listenable().addListener(trigger);
+		this.successors.listenable().addListener(trigger);
+		this.owners.start();
+		this.successors.start();
+		this.node.onConnection(this::connectionChanged);
+		this.node.onAssignment((assignment) -> reconcileSoon());
+		this.work.scheduleWithFixedDelay(this::reconcileSafely, RECONCILE_INTERVAL.toMillis(),
+				RECONCILE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void stop() {
+		if (!this.running) {
+			return;
+		}
+		// a graceful stop hands the shards over first: the leader moves them, the other nodes
+		// start successors, and reconcile lets go of each once its successor is READY
+		this.node.leave();
+		long deadline = System.nanoTime() + this.handOverTimeout.toNanos();
+		while (!this.manager.instances().isEmpty() && System.nanoTime() - deadline < 0 && this.connected) {
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		if (!this.manager.instances().isEmpty()) {
+			logger.warn("Cluster node " + this.node.nodeName() + " stops with instances not handed over: "
+					+ this.manager.instances().stream().map(InstanceInfo::index).toList());
+		}
+		this.running = false;
+		this.work.shutdownNow();
+		this.owners.close();
+		this.successors.close();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// after the local manager has started, before it stops
+		return this.manager.getPhase() + 1;
+	}
+
+	private void connectionChanged(ConnectionState state) {
+		switch (state) {
+			case SUSPENDED -> this.connected = false;
+			case LOST -> {
+				this.connected = false;
+				// fencing: the session and with it every ownership is gone; another node may be
+				// given these instances once the leader's margin has passed
+				List<Integer> local = this.manager.instances().stream().map(InstanceInfo::index).toList();
+				logger.error("Cluster node " + this.node.nodeName() + " lost its ZooKeeper session: stopping its "
+						+ "instances " + local + " now; it joins again when ZooKeeper is back");
+				local.forEach(this.manager::release);
+			}
+			case CONNECTED, RECONNECTED -> {
+				this.connected = true;
+				reconcileSoon();
+			}
+			default -> {
+			}
+		}
+	}
+
+	private void reconcileSoon() {
+		if (this.running) {
+			this.work.execute(this::reconcileSafely);
+		}
+	}
+
+	private void reconcileSafely() {
+		try {
+			reconcile();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Cluster node " + this.node.nodeName() + " could not apply the assignment now: "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	private void reconcile() {
+		ClusterAssignment assignment = this.node.assignment();
+		if (!this.running || !this.connected || assignment == null) {
+			return;
+		}
+		String me = this.node.nodeName();
+		Map<Integer, InstanceState> local = new HashMap<>();
+		this.manager.instances().forEach((info) -> local.put(info.index(), info.state()));
+		for (int i = 0; i < assignment.owners().size(); i++) {
+			String target = assignment.ownerOf(i);
+			String owner = read(this.owners, this.node.paths().owner(i));
+			String successor = read(this.successors, this.node.paths().successor(i));
+			String successorNode = (successor != null) ? successor.split(" ")[0] : null;
+			boolean successorReady = successor != null && successor.endsWith(" " + READY);
+			if (me.equals(target)) {
+				this.handOverSince.remove(i);
+				if (me.equals(owner)) {
+					run(i);
+					if (me.equals(successorNode)) {
+						delete(this.node.paths().successor(i));
+					}
+				}
+				else if (owner == null) {
+					if ((successorNode == null || me.equals(successorNode)) && create(this.node.paths().owner(i), me)) {
+						logger.info("Cluster node " + me + " owns instance " + i + " now");
+						run(i);
+					}
+				}
+				else if (successorNode == null) {
+					// planned move: a successor beside the running instance, announced first
+					if (create(this.node.paths().successor(i), me + " SPAWNING")) {
+						logger.info("Cluster node " + me + " takes instance " + i + " over from " + owner);
+						run(i);
+					}
+				}
+				else if (me.equals(successorNode)) {
+					run(i);
+					if (!successorReady && local.get(i) == InstanceState.READY) {
+						setData(this.node.paths().successor(i), me + " " + READY);
+					}
+				}
+			}
+			else if (me.equals(owner)) {
+				boolean handOver = target != null && target.equals(successorNode) && successorReady;
+				long since = this.handOverSince.computeIfAbsent(i, (key) -> System.nanoTime());
+				boolean givenUp = target != null && System.nanoTime() - since > this.handOverTimeout.toNanos();
+				if (target == null || handOver || givenUp) {
+					if (givenUp && !handOver) {
+						logger.warn("Cluster node " + me + ": the successor of instance " + i + " on " + target
+								+ " is not READY after " + this.handOverTimeout.toMillis() + " ms; stopping it here");
+					}
+					releaseThenLetGo(i);
+				}
+			}
+			else if (me.equals(successorNode)) {
+				// no longer assigned here while taking it over: give the successor up
+				releaseThenDelete(i, this.node.paths().successor(i));
+			}
+			else if (local.containsKey(i)) {
+				releaseThenDelete(i, null);
+			}
+		}
+	}
+
+	private void run(int instance) {
+		if (this.releasing.contains(instance)) {
+			return;
+		}
+		CompletableFuture<InstanceInfo> ready = this.manager.run(instance);
+		ready.exceptionally((ex) -> null);
+	}
+
+	private void releaseThenLetGo(int instance) {
+		releaseThenDelete(instance, this.node.paths().owner(instance));
+	}
+
+	private void releaseThenDelete(int instance, @Nullable String path) {
+		if (!this.releasing.add(instance)) {
+			return;
+		}
+		this.manager.release(instance).whenComplete((done, ex) -> this.work.execute(() -> {
+			this.releasing.remove(instance);
+			this.handOverSince.remove(instance);
+			if (path != null) {
+				delete(path);
+			}
+			logger.info("Cluster node " + this.node.nodeName() + " stopped instance " + instance);
+		}));
+	}
+
+	private static @Nullable String read(CuratorCache cache, String path) {
+		return cache.get(path).map(ChildData::getData).map((data) -> new String(data, StandardCharsets.UTF_8))
+			.orElse(null);
+	}
+
+	private boolean create(String path, String data) {
+		CuratorFramework client = this.node.client();
+		try {
+			client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+				.forPath(path, data.getBytes(StandardCharsets.UTF_8));
+			return true;
+		}
+		catch (KeeperException.NodeExistsException ex) {
+			return false;
+		}
+		catch (Exception ex) {
+			logger.warn("Could not create " + path + ": " + ex.getMessage());
+			return false;
+		}
+	}
+
+	private void setData(String path, String data) {
+		try {
+			this.node.client().setData().forPath(path, data.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (Exception ex) {
+			logger.warn("Could not write " + path + ": " + ex.getMessage());
+		}
+	}
+
+	/** Delete a znode of this node's: one another node has created meanwhile is left alone. */
+	private void delete(String path) {
+		try {
+			Stat stat = new Stat();
+			String data = new String(this.node.client().getData().storingStatIn(stat).forPath(path),
+					StandardCharsets.UTF_8);
+			if (!data.split(" ")[0].equals(this.node.nodeName())) {
+				return;
+			}
+			this.node.client().delete().withVersion(stat.getVersion()).forPath(path);
+		}
+		catch (KeeperException.NoNodeException | KeeperException.BadVersionException ex) {
+			// already gone, or no longer ours
+		}
+		catch (Exception ex) {
+			logger.warn("Could not delete " + path + ": " + ex.getMessage());
+		}
+	}
+
+}

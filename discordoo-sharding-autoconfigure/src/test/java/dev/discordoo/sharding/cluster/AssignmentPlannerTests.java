@@ -1,0 +1,70 @@
+package dev.discordoo.sharding.cluster;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.discordoo.sharding.manager.InstancePlan;
+import dev.discordoo.sharding.manager.ShardAllocation;
+import dev.discordoo.sharding.manager.ShardIds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AssignmentPlannerTests {
+
+	private static List<InstancePlan> instances(int total, int perInstance) {
+		return ShardAllocation.of(ShardIds.parse("0-" + (total - 1)), total, perInstance).instances();
+	}
+
+	private static AssignmentPlanner.Member member(String name, int capacity) {
+		return new AssignmentPlanner.Member(name, capacity);
+	}
+
+	@Test
+	void equalNodesGetEqualContiguousRangesTheFirstJoinedFromShardZero() {
+		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(instances(12, 2),
+				List.of(member("a", 100), member("b", 100), member("c", 100)));
+		assertThat(plan.owners()).containsExactly("a", "a", "b", "b", "c", "c");
+		assertThat(plan.shortfall()).isNull();
+	}
+
+	@Test
+	void sharesFollowCapacity() {
+		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(instances(8, 1),
+				List.of(member("small", 2), member("big", 6)));
+		assertThat(plan.owners()).containsExactly("small", "small", "big", "big", "big", "big", "big", "big");
+	}
+
+	@Test
+	void noNodeGetsMoreThanItsCapacity() {
+		// shares of 3 shards each in instances of 2: rounding must not push a node past 3
+		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(instances(6, 2),
+				List.of(member("a", 3), member("b", 3), member("c", 3)));
+		assertThat(plan.owners()).containsExactly("a", "b", "c");
+		assertThat(plan.shortfall()).isNull();
+	}
+
+	@Test
+	void capacityShortOfTheTotalLeavesTheRestUnassignedAndSaysSo() {
+		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(instances(10, 2), List.of(member("a", 4), member("b", 2)));
+		assertThat(plan.owners()).isEqualTo(Arrays.asList("a", "a", "b", null, null));
+		assertThat(plan.shortfall()).contains("short of the 10 shards by 4").contains("instances 3, 4 run nowhere");
+	}
+
+	@Test
+	void noNodeAtAll() {
+		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(instances(2, 1), List.of());
+		assertThat(plan.owners()).containsExactly(null, null);
+		assertThat(plan.shortfall()).isEqualTo("no node is in the cluster");
+	}
+
+	@Test
+	void theSameNodesGiveTheSameAssignment() {
+		List<AssignmentPlanner.Member> members = List.of(member("a", 70), member("b", 50), member("c", 90));
+		assertThat(AssignmentPlanner.plan(instances(64, 4), members))
+			.isEqualTo(AssignmentPlanner.plan(instances(64, 4), members));
+		assertThat(AssignmentPlanner.plan(instances(64, 4), members).owners()).doesNotContainNull();
+	}
+
+}
