@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.cluster.ClusterStatusSource;
 import dev.discordoo.sharding.endpoint.ShardingEndpoint;
 import dev.discordoo.sharding.identify.IdentifyBroker;
 
@@ -17,7 +18,7 @@ import dev.discordoo.sharding.identify.IdentifyBroker;
  * actuator is present and the endpoint is available (its access is not {@code none} and it
  * is exposed, for example with {@code management.endpoints.web.exposure.include=sharding}).
  */
-@AutoConfiguration(after = ShardingAutoConfiguration.class,
+@AutoConfiguration(after = { ShardingAutoConfiguration.class, ClusterAutoConfiguration.class },
 		afterName = "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration")
 @ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
 		"org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint" })
@@ -27,8 +28,11 @@ public final class ShardingEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(ShardingManager.class)
 	@ConditionalOnMissingBean
-	ShardingEndpoint shardingEndpoint(ShardingManager manager, ObjectProvider<IdentifyBroker> identify) {
-		return new ShardingEndpoint(manager, identify.getIfAvailable());
+	ShardingEndpoint shardingEndpoint(ShardingManager manager, ObjectProvider<IdentifyBroker> identify,
+			ObjectProvider<ClusterStatusSource> cluster) {
+		ShardingEndpoint endpoint = new ShardingEndpoint(manager, identify.getIfAvailable());
+		cluster.ifAvailable(endpoint::setCluster);
+		return endpoint;
 	}
 
 

@@ -13,6 +13,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.cluster.ClusterStatusSource;
+import dev.discordoo.sharding.health.ClusterHealthIndicator;
 import dev.discordoo.sharding.health.ShardingHealthIndicator;
 import dev.discordoo.sharding.health.ShardingInstanceHealthIndicator;
 import dev.discordoo.sharding.identify.IdentifyBroker;
@@ -21,9 +23,11 @@ import dev.discordoo.sharding.instance.InstanceRuntime;
 /**
  * Auto-configuration of the {@code sharding} health contributor: a
  * {@link ShardingHealthIndicator} in the manager, a {@link ShardingInstanceHealthIndicator}
- * in an instance. Switched off with {@code management.health.sharding.enabled=false}.
+ * in an instance; in a cluster node also the {@code cluster} contributor, a
+ * {@link ClusterHealthIndicator}. Switched off with
+ * {@code management.health.sharding.enabled=false}.
  */
-@AutoConfiguration(after = ShardingAutoConfiguration.class,
+@AutoConfiguration(after = { ShardingAutoConfiguration.class, ClusterAutoConfiguration.class },
 		afterName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
 @ConditionalOnClass(name = { "org.springframework.boot.health.contributor.HealthIndicator",
 		"org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator" })
@@ -43,6 +47,18 @@ public final class ShardingHealthContributorAutoConfiguration {
 				.interval()
 				.multipliedBy(properties.heartbeat().tolerance());
 			return new ShardingHealthIndicator(manager, maxHeartbeatAge, identify.getIfAvailable());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(ClusterStatusSource.class)
+	static class ClusterHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = { "clusterHealthIndicator", "clusterHealthContributor" })
+		ClusterHealthIndicator clusterHealthContributor(ClusterStatusSource cluster) {
+			return new ClusterHealthIndicator(cluster);
 		}
 
 	}

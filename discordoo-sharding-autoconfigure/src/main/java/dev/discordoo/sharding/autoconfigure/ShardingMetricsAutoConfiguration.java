@@ -10,9 +10,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.cluster.ClusterStatusSource;
 import dev.discordoo.sharding.identify.IdentifyBroker;
 import dev.discordoo.sharding.instance.InstanceRuntime;
 import dev.discordoo.sharding.ipc.IpcResources;
+import dev.discordoo.sharding.metrics.ShardingClusterMetrics;
 import dev.discordoo.sharding.metrics.ShardingIdentifyMetrics;
 import dev.discordoo.sharding.metrics.ShardingInstanceMetrics;
 import dev.discordoo.sharding.metrics.ShardingIpcMetrics;
@@ -24,7 +26,7 @@ import dev.discordoo.sharding.metrics.ShardingManagerMetrics;
  * beside a {@link ShardingManager}, the identify broker's beside an {@link IdentifyBroker},
  * the instance's beside an {@link InstanceRuntime}.
  */
-@AutoConfiguration(after = ShardingAutoConfiguration.class,
+@AutoConfiguration(after = { ShardingAutoConfiguration.class, ClusterAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
@@ -58,6 +60,18 @@ public final class ShardingMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		ShardingIdentifyMetrics discordooShardingIdentifyMetrics(IdentifyBroker broker) {
 			return new ShardingIdentifyMetrics(broker);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(ClusterStatusSource.class)
+	static class ClusterMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ShardingClusterMetrics discordooShardingClusterMetrics(ClusterStatusSource cluster) {
+			return new ShardingClusterMetrics(cluster);
 		}
 
 	}

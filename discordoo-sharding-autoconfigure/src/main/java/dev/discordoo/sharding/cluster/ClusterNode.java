@@ -86,6 +86,8 @@ public final class ClusterNode implements AutoCloseable {
 
 	private volatile boolean leaving;
 
+	private final java.util.concurrent.atomic.AtomicLong reassignments = new java.util.concurrent.atomic.AtomicLong();
+
 	private volatile boolean closed;
 
 	private @Nullable ScheduledFuture<?> pendingPlan;
@@ -245,6 +247,33 @@ public final class ClusterNode implements AutoCloseable {
 	}
 
 	/**
+	 * Return how many instances changed node from one assignment to the next, as this node
+	 * saw the assignments.
+	 * @return the count since this node joined
+	 */
+	public long reassignments() {
+		return this.reassignments.get();
+	}
+
+	/**
+	 * Return the leader's name.
+	 * @return the node holding the leader latch, or {@code null} when unknown
+	 */
+	public @Nullable String leader() {
+		LeaderLatch current = this.latch;
+		if (current == null) {
+			return null;
+		}
+		try {
+			String id = current.getLeader().getId();
+			return id.isEmpty() ? null : id;
+		}
+		catch (Exception ex) {
+			return null;
+		}
+	}
+
+	/**
 	 * Return whether this node is connected to ZooKeeper now.
 	 * @return whether its session is live and connected
 	 */
@@ -400,6 +429,13 @@ public final class ClusterNode implements AutoCloseable {
 			return;
 		}
 		this.assignment = published;
+		if (current != null) {
+			for (int i = 0; i < published.owners().size(); i++) {
+				if (!java.util.Objects.equals(current.ownerOf(i), published.ownerOf(i))) {
+					this.reassignments.incrementAndGet();
+				}
+			}
+		}
 		logger.info("Cluster assignment " + published.version() + ": this node runs instances "
 				+ published.instancesOf(this.settings.nodeName()) + " of " + published.owners().size()
 				+ ((published.shortfall() != null) ? "; " + published.shortfall() : ""));

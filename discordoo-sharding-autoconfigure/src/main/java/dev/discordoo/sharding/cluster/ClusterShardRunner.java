@@ -47,7 +47,7 @@ import dev.discordoo.sharding.manager.LocalShardingManager;
  * SUSPENDED nothing new is started; once the session is LOST every local instance is stopped
  * before anything else, and the node starts over when it reconnects.
  */
-public final class ClusterShardRunner implements SmartLifecycle {
+public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSource {
 
 	private static final Log logger = LogFactory.getLog(ClusterShardRunner.class);
 
@@ -203,15 +203,17 @@ public final class ClusterShardRunner implements SmartLifecycle {
 			String successor = read(this.successors, this.node.paths().successor(i));
 			String successorNode = (successor != null) ? successor.split(" ")[0] : null;
 			boolean successorReady = successor != null && successor.endsWith(" " + READY);
+			String ownerNode = (owner != null) ? owner.split(" ")[0] : null;
 			if (me.equals(target)) {
 				this.handOverSince.remove(i);
-				if (me.equals(owner)) {
+				if (me.equals(ownerNode)) {
 					run(i);
+					reportState(i, owner, local.get(i));
 					if (me.equals(successorNode)) {
 						delete(this.node.paths().successor(i));
 					}
 				}
-				else if (owner == null) {
+				else if (ownerNode == null) {
 					if ((successorNode == null || me.equals(successorNode)) && create(this.node.paths().owner(i), me)) {
 						logger.info("Cluster node " + me + " owns instance " + i + " now");
 						run(i);
@@ -220,7 +222,7 @@ public final class ClusterShardRunner implements SmartLifecycle {
 				else if (successorNode == null) {
 					// planned move: a successor beside the running instance, announced first
 					if (create(this.node.paths().successor(i), me + " SPAWNING")) {
-						logger.info("Cluster node " + me + " takes instance " + i + " over from " + owner);
+						logger.info("Cluster node " + me + " takes instance " + i + " over from " + ownerNode);
 						run(i);
 					}
 				}
@@ -231,7 +233,8 @@ public final class ClusterShardRunner implements SmartLifecycle {
 					}
 				}
 			}
-			else if (me.equals(owner)) {
+			else if (me.equals(ownerNode)) {
+				reportState(i, owner, local.get(i));
 				boolean handOver = target != null && target.equals(successorNode) && successorReady;
 				long since = this.handOverSince.computeIfAbsent(i, (key) -> System.nanoTime());
 				boolean givenUp = target != null && System.nanoTime() - since > this.handOverTimeout.toNanos();
@@ -251,6 +254,32 @@ public final class ClusterShardRunner implements SmartLifecycle {
 				releaseThenDelete(i, null);
 			}
 		}
+	}
+
+	/** Keep the state in the ownership znode current, for every node's view of the cluster. */
+	private void reportState(int instance, @Nullable String owner, @Nullable InstanceState state) {
+		String reported = this.node.nodeName() + " " + ((state != null) ? state : InstanceState.STOPPED);
+		if (!reported.equals(owner)) {
+			setData(this.node.paths().owner(instance), reported);
+		}
+	}
+
+	@Override
+	public ClusterStatus status() {
+		ClusterAssignment assignment = this.node.assignment();
+		List<ClusterStatus.InstanceStatus> instances = new java.util.ArrayList<>();
+		if (assignment != null) {
+			List<dev.discordoo.sharding.manager.InstancePlan> plans = assignment.allocation().instances();
+			for (int i = 0; i < plans.size(); i++) {
+				String owner = read(this.owners, this.node.paths().owner(i));
+				String[] parts = (owner != null) ? owner.split(" ") : new String[0];
+				instances.add(new ClusterStatus.InstanceStatus(i, plans.get(i).shards(), assignment.ownerOf(i),
+						(parts.length > 0) ? parts[0] : null, (parts.length > 1) ? parts[1] : null));
+			}
+		}
+		return new ClusterStatus(this.node.clusterName(), this.node.nodeName(), this.node.isConnected(),
+				this.node.leader(), this.node.members(), (assignment != null) ? assignment.version() : -1,
+				(assignment != null) ? assignment.shortfall() : null, this.node.reassignments(), instances);
 	}
 
 	private void run(int instance) {

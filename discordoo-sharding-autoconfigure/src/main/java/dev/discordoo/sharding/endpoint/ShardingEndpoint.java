@@ -21,6 +21,8 @@ import dev.discordoo.sharding.FailureCause;
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.cluster.ClusterStatus;
+import dev.discordoo.sharding.cluster.ClusterStatusSource;
 import dev.discordoo.sharding.identify.IdentifyBroker;
 
 /**
@@ -50,6 +52,8 @@ public class ShardingEndpoint {
 
 	private final @Nullable IdentifyBroker identify;
 
+	private @Nullable ClusterStatusSource cluster;
+
 	private final Object rollingRestartLock = new Object();
 
 	// guarded by rollingRestartLock
@@ -66,13 +70,22 @@ public class ShardingEndpoint {
 	}
 
 	/**
+	 * Show the cluster beside this node's instances.
+	 * @param cluster the node's view of its cluster
+	 */
+	public void setCluster(ClusterStatusSource cluster) {
+		this.cluster = cluster;
+	}
+
+	/**
 	 * List the instances.
 	 * @return every instance, by index
 	 */
 	@ReadOperation
 	public InstancesDescriptor instances() {
 		return new InstancesDescriptor(this.manager.instances().stream().map(InstanceDescriptor::of).toList(),
-				(this.identify != null) ? this.identify.status().details() : null);
+				(this.identify != null) ? this.identify.status().details() : null,
+				(this.cluster != null) ? this.cluster.status() : null);
 	}
 
 	/**
@@ -161,9 +174,10 @@ public class ShardingEndpoint {
 	 *
 	 * @param instances the instances, by index
 	 * @param identify the broker's limits, queue and daily budget, as in the health details
+	 * @param cluster the cluster as this node sees it, or {@code null} outside cluster mode
 	 */
-	public record InstancesDescriptor(List<InstanceDescriptor> instances, @Nullable Map<String, Object> identify)
-			implements OperationResponseBody {
+	public record InstancesDescriptor(List<InstanceDescriptor> instances, @Nullable Map<String, Object> identify,
+			@Nullable ClusterStatus cluster) implements OperationResponseBody {
 
 	}
 

@@ -41,4 +41,16 @@ final class MeterNames {
 	private MeterNames() {
 	}
 
+	/** Gauge of a cluster's live nodes. */
+	static final String CLUSTER_NODES = "discordoo.sharding.cluster.nodes";
+
+	/** Gauge of the version of the cluster assignment a node follows. */
+	static final String CLUSTER_ASSIGNMENT_VERSION = "discordoo.sharding.cluster.assignment.version";
+
+	/** Counter of instances moved from one node to another. */
+	static final String CLUSTER_REASSIGNMENTS = "discordoo.sharding.cluster.reassignments";
+
+	/** Gauge of whether a node is connected to ZooKeeper. */
+	static final String CLUSTER_CONNECTED = "discordoo.sharding.cluster.zookeeper.connected";
+
 }

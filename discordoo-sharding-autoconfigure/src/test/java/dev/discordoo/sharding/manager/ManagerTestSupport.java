@@ -119,8 +119,16 @@ final class ManagerTestSupport implements AutoCloseable {
 	}
 
 	void awaitAllReady(Duration timeout) {
+		// READY in the handles, and the READY events delivered too: they leave on the manager's
+		// event thread a moment later, and a test that clears the events next must not see them
 		await().atMost(timeout)
-			.until(() -> this.manager.instances().stream().allMatch((info) -> info.state() == InstanceState.READY));
+			.until(() -> this.manager.instances().stream().allMatch((info) -> info.state() == InstanceState.READY)
+					&& this.manager.instances().stream().allMatch((info) -> lastEventIsReady(info.index())));
+	}
+
+	private boolean lastEventIsReady(int index) {
+		List<InstanceState> states = transitionsOf(index);
+		return states.isEmpty() || states.get(states.size() - 1) == InstanceState.READY;
 	}
 
 	void awaitInstance(int index, Duration timeout, Predicate<InstanceInfo> condition) {
