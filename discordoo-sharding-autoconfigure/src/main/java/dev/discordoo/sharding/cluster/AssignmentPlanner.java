@@ -51,11 +51,11 @@ final class AssignmentPlanner {
 		}
 		// each node's share of the shards, cumulative: node j ends where the first j+1 nodes'
 		// capacities, scaled to the total, end; without enough capacity each gets all it has
-		long[] ends = new long[members.size()];
+		double[] ends = new double[members.size()];
 		long sum = 0;
 		for (int j = 0; j < members.size(); j++) {
 			sum += members.get(j).capacity();
-			ends[j] = (capacity >= total) ? Math.round((double) total * sum / capacity) : sum;
+			ends[j] = (capacity >= total) ? (double) total * sum / capacity : sum;
 		}
 		int[] used = new int[members.size()];
 		int node = 0;

@@ -30,6 +30,14 @@ class AssignmentPlannerTests {
 	}
 
 	@Test
+	void moreNodesThanEvenSharesSplitByTheMiddleOfEachInstance() {
+		// 8 shards in 4 instances on 3 equal nodes: 2.67 shards each, cut where each instance's middle falls
+		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(instances(8, 2),
+				List.of(member("a", 100), member("b", 100), member("c", 100)));
+		assertThat(plan.owners()).containsExactly("a", "b", "b", "c");
+	}
+
+	@Test
 	void sharesFollowCapacity() {
 		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(instances(8, 1),
 				List.of(member("small", 2), member("big", 6)));
