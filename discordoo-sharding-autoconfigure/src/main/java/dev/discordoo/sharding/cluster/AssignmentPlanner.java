@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
 import dev.discordoo.sharding.manager.InstancePlan;
 
 /**
- * Shares a bot's instances among the nodes of a cluster: contiguous ranges, in the order the
- * nodes joined, each node's share in proportion to its capacity and never above it. The
+ * Shares a bot's instances among the nodes of a cluster: at first contiguous ranges, in the
+ * order the nodes joined, each node's share in proportion to its capacity and never above it;
+ * later, as few moves as can be (every move costs identifies and a hand-over). The
  * longest-lived node gets the range that starts at shard 0, which receives every event that
  * belongs to no guild (direct messages): the node least likely to be new, and so to move.
  * Pure and deterministic: the same nodes give the same assignment.
@@ -37,7 +38,87 @@ final class AssignmentPlanner {
 	}
 
 	/**
-	 * Plan who runs what.
+	 * Plan who runs what, moving as few instances as can be: each node keeps what it runs up
+	 * to its share, and only the rest moves (a lost node's instances, a joining node's share,
+	 * a leaving node's instances), each preferably to the node that runs its neighbour, so
+	 * that ranges stay contiguous where they can. Without a previous assignment, as
+	 * {@link #plan(List, List)}.
+	 * @param instances the instances, in index order
+	 * @param members the live nodes, longest-lived first
+	 * @param previous the node of each instance in the assignment before, {@code null} where none
+	 * @return the plan
+	 */
+	static Plan plan(List<InstancePlan> instances, List<Member> members, List<@Nullable String> previous) {
+		if (members.isEmpty() || previous.stream().allMatch((owner) -> owner == null)
+				|| previous.size() != instances.size()) {
+			return plan(instances, members);
+		}
+		int total = instances.stream().mapToInt((plan) -> plan.shards().size()).sum();
+		long capacity = members.stream().mapToLong(Member::capacity).sum();
+		int[] share = new int[members.size()];
+		for (int j = 0; j < members.size(); j++) {
+			int cap = members.get(j).capacity();
+			// the share rounded up, so that the shares cover the total; never above the capacity
+			share[j] = (capacity >= total) ? (int) Math.min(cap, (long) Math.ceil((double) total * cap / capacity)) : cap;
+		}
+		int[] used = new int[members.size()];
+		int[] owner = new int[instances.size()];
+		java.util.Arrays.fill(owner, -1);
+		for (int i = 0; i < instances.size(); i++) {
+			int j = indexOf(members, previous.get(i));
+			int size = instances.get(i).shards().size();
+			if (j >= 0 && used[j] + size <= share[j]) {
+				owner[i] = j;
+				used[j] += size;
+			}
+		}
+		for (int i = 0; i < instances.size(); i++) {
+			if (owner[i] >= 0) {
+				continue;
+			}
+			int size = instances.get(i).shards().size();
+			int before = (i > 0) ? owner[i - 1] : -1;
+			int after = (i + 1 < instances.size()) ? owner[i + 1] : -1;
+			int chosen = -1;
+			for (int candidate : new int[] { before, after }) {
+				if (chosen < 0 && candidate >= 0 && used[candidate] + size <= share[candidate]) {
+					chosen = candidate;
+				}
+			}
+			// else the node with the most room left of its share, then of its capacity
+			for (int pass = 0; pass < 2 && chosen < 0; pass++) {
+				long room = 0;
+				for (int j = 0; j < members.size(); j++) {
+					long left = ((pass == 0) ? share[j] : members.get(j).capacity()) - used[j] - size;
+					if (left >= 0 && (chosen < 0 || left > room)) {
+						chosen = j;
+						room = left;
+					}
+				}
+			}
+			if (chosen >= 0) {
+				owner[i] = chosen;
+				used[chosen] += size;
+			}
+		}
+		@Nullable String[] owners = new String[instances.size()];
+		for (int i = 0; i < owners.length; i++) {
+			owners[i] = (owner[i] >= 0) ? members.get(owner[i]).name() : null;
+		}
+		return new Plan(Arrays.asList(owners), shortfall(instances, owners, capacity, members.size(), total));
+	}
+
+	private static int indexOf(List<Member> members, @Nullable String name) {
+		for (int j = 0; j < members.size(); j++) {
+			if (members.get(j).name().equals(name)) {
+				return j;
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * Plan who runs what from scratch: contiguous ranges in join order, by capacity.
 	 * @param instances the instances, in index order
 	 * @param members the live nodes, longest-lived first
 	 * @return the plan
@@ -77,6 +158,11 @@ final class AssignmentPlanner {
 			}
 			first += size;
 		}
+		return new Plan(Arrays.asList(owners), shortfall(instances, owners, capacity, members.size(), total));
+	}
+
+	private static @Nullable String shortfall(List<InstancePlan> instances, @Nullable String[] owners, long capacity,
+			int nodes, int total) {
 		List<String> unassigned = new ArrayList<>();
 		int uncovered = 0;
 		for (int i = 0; i < owners.length; i++) {
@@ -85,11 +171,9 @@ final class AssignmentPlanner {
 				uncovered += instances.get(i).shards().size();
 			}
 		}
-		String shortfall = unassigned.isEmpty() ? null
-				: "the nodes' capacity (" + capacity + " shards on " + members.size() + " nodes) is short of the "
-						+ total + " shards by " + uncovered + ": instances " + String.join(", ", unassigned)
-						+ " run nowhere";
-		return new Plan(Arrays.asList(owners), shortfall);
+		return unassigned.isEmpty() ? null
+				: "the nodes' capacity (" + capacity + " shards on " + nodes + " nodes) is short of the " + total
+						+ " shards by " + uncovered + ": instances " + String.join(", ", unassigned) + " run nowhere";
 	}
 
 }

@@ -274,6 +274,46 @@ public final class ClusterNode implements AutoCloseable {
 	}
 
 	/**
+	 * Return the id of this node's ZooKeeper session.
+	 * @return the session id, 0 when there is none
+	 */
+	long sessionId() {
+		try {
+			return this.client.getZookeeperClient().getZooKeeper().getSessionId();
+		}
+		catch (Exception ex) {
+			return 0;
+		}
+	}
+
+	/**
+	 * Return whether this node's membership znode exists and belongs to a session.
+	 * @param session the session
+	 * @return whether this node is a member under that session
+	 */
+	boolean isMemberInSession(long session) {
+		try {
+			Stat stat = this.client.checkExists().forPath(this.paths.node(this.settings.nodeName()));
+			return stat != null && session != 0 && stat.getEphemeralOwner() == session;
+		}
+		catch (Exception ex) {
+			return false;
+		}
+	}
+
+	/** Read the assignment from ZooKeeper itself rather than from the cache, and follow it if newer. */
+	void refreshAssignment() {
+		try {
+			Stat stat = new Stat();
+			byte[] data = this.client.getData().storingStatIn(stat).forPath(this.paths.assignment());
+			onAssignment(new ChildData(this.paths.assignment(), stat, data));
+		}
+		catch (Exception ex) {
+			logger.warn("Cluster node " + this.settings.nodeName() + " could not read the assignment: " + ex.getMessage());
+		}
+	}
+
+	/**
 	 * Return whether this node is connected to ZooKeeper now.
 	 * @return whether its session is live and connected
 	 */
@@ -404,14 +444,20 @@ public final class ClusterNode implements AutoCloseable {
 		}
 	}
 
-	private void registerAgainIfGone() {
+	/**
+	 * Join again after a lost session took the membership znode with it. The old znode may
+	 * still be there for a moment (its session not yet expired on the server): then the next
+	 * call tries again.
+	 */
+	void registerAgainIfGone() {
 		try {
-			if (this.client.checkExists().forPath(this.paths.node(this.settings.nodeName())) == null) {
+			Stat stat = this.client.checkExists().forPath(this.paths.node(this.settings.nodeName()));
+			if (stat == null) {
 				register();
 			}
 		}
 		catch (Exception ex) {
-			logger.error("Cluster node " + this.settings.nodeName() + " could not join again: " + ex.getMessage());
+			logger.warn("Cluster node " + this.settings.nodeName() + " could not join again yet: " + ex.getMessage());
 		}
 	}
 
@@ -557,7 +603,7 @@ public final class ClusterNode implements AutoCloseable {
 			draft = new ClusterAssignment(0, facts.totalShards(), this.settings.shardsPerInstance(), facts.gatewayUrl(),
 					facts.maxConcurrency(), List.of(), null);
 		}
-		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(draft.allocation().instances(), members);
+		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(draft.allocation().instances(), members, draft.owners());
 		ClusterAssignment next = new ClusterAssignment(draft.version() + 1, draft.totalShards(),
 				draft.shardsPerInstance(), draft.gatewayUrl(), draft.maxConcurrency(), plan.owners(), plan.shortfall());
 		if (current == null || !current.sameOwners(next)) {

@@ -74,6 +74,8 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 
 	private volatile boolean connected = true;
 
+	private volatile boolean sessionLost;
+
 	private volatile boolean running;
 
 	/**
@@ -157,6 +159,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 			case SUSPENDED -> this.connected = false;
 			case LOST -> {
 				this.connected = false;
+				this.sessionLost = true;
 				// fencing: the session and with it every ownership is gone; another node may be
 				// given these instances once the leader's margin has passed
 				List<Integer> local = this.manager.instances().stream().map(InstanceInfo::index).toList();
@@ -190,77 +193,99 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 	}
 
 	private void reconcile() {
+		if (!this.running || !this.connected) {
+			return;
+		}
+		long session = this.node.sessionId();
+		if (this.sessionLost) {
+			// after a lost session nothing cached can be trusted: act again only once this node
+			// is a member under its new session and has read the assignment from ZooKeeper
+			if (!this.node.isMemberInSession(session)) {
+				this.node.registerAgainIfGone();
+				return;
+			}
+			this.node.refreshAssignment();
+			this.sessionLost = false;
+			logger.info("Cluster node " + this.node.nodeName() + " is back in the cluster under a new session");
+		}
 		ClusterAssignment assignment = this.node.assignment();
-		if (!this.running || !this.connected || assignment == null) {
+		if (assignment == null) {
 			return;
 		}
 		String me = this.node.nodeName();
 		Map<Integer, InstanceState> local = new HashMap<>();
 		this.manager.instances().forEach((info) -> local.put(info.index(), info.state()));
 		for (int i = 0; i < assignment.owners().size(); i++) {
-			String target = assignment.ownerOf(i);
-			String owner = read(this.owners, this.node.paths().owner(i));
-			String successor = read(this.successors, this.node.paths().successor(i));
-			String successorNode = (successor != null) ? successor.split(" ")[0] : null;
-			boolean successorReady = successor != null && successor.endsWith(" " + READY);
-			String ownerNode = (owner != null) ? owner.split(" ")[0] : null;
-			if (me.equals(target)) {
-				this.handOverSince.remove(i);
-				if (me.equals(ownerNode)) {
-					run(i);
-					reportState(i, owner, local.get(i));
-					if (me.equals(successorNode)) {
-						delete(this.node.paths().successor(i));
-					}
-				}
-				else if (ownerNode == null) {
-					if ((successorNode == null || me.equals(successorNode)) && create(this.node.paths().owner(i), me)) {
-						logger.info("Cluster node " + me + " owns instance " + i + " now");
-						run(i);
-					}
-				}
-				else if (successorNode == null) {
-					// planned move: a successor beside the running instance, announced first
-					if (create(this.node.paths().successor(i), me + " SPAWNING")) {
-						logger.info("Cluster node " + me + " takes instance " + i + " over from " + ownerNode);
-						run(i);
-					}
-				}
-				else if (me.equals(successorNode)) {
-					run(i);
-					if (!successorReady && local.get(i) == InstanceState.READY) {
-						setData(this.node.paths().successor(i), me + " " + READY);
-					}
-				}
-			}
-			else if (me.equals(ownerNode)) {
+			reconcile(i, assignment.ownerOf(i), me, session, local);
+		}
+	}
+
+	private void reconcile(int i, @Nullable String target, String me, long session, Map<Integer, InstanceState> local) {
+		Claim owner = Claim.of(this.owners, this.node.paths().owner(i));
+		Claim successor = Claim.of(this.successors, this.node.paths().successor(i));
+		if ((owner != null && owner.isStaleOf(me, session)) || (successor != null && successor.isStaleOf(me, session))) {
+			// a claim of this node's previous session, not yet gone from the cache: wait for the truth
+			return;
+		}
+		boolean mine = owner != null && owner.session() == session;
+		boolean mySuccessor = successor != null && successor.session() == session;
+		if (me.equals(target)) {
+			this.handOverSince.remove(i);
+			if (owner != null && mine) {
+				run(i);
 				reportState(i, owner, local.get(i));
-				boolean handOver = target != null && target.equals(successorNode) && successorReady;
-				long since = this.handOverSince.computeIfAbsent(i, (key) -> System.nanoTime());
-				boolean givenUp = target != null && System.nanoTime() - since > this.handOverTimeout.toNanos();
-				if (target == null || handOver || givenUp) {
-					if (givenUp && !handOver) {
-						logger.warn("Cluster node " + me + ": the successor of instance " + i + " on " + target
-								+ " is not READY after " + this.handOverTimeout.toMillis() + " ms; stopping it here");
-					}
-					releaseThenLetGo(i);
+				if (mySuccessor) {
+					delete(this.node.paths().successor(i));
 				}
 			}
-			else if (me.equals(successorNode)) {
-				// no longer assigned here while taking it over: give the successor up
-				releaseThenDelete(i, this.node.paths().successor(i));
+			else if (owner == null) {
+				if ((successor == null || mySuccessor) && create(this.node.paths().owner(i), me)) {
+					logger.info("Cluster node " + me + " owns instance " + i + " now");
+					run(i);
+				}
 			}
-			else if (local.containsKey(i)) {
-				releaseThenDelete(i, null);
+			else if (successor == null) {
+				// planned move: a successor beside the running instance, announced first
+				if (create(this.node.paths().successor(i), me + " SPAWNING")) {
+					logger.info("Cluster node " + me + " takes instance " + i + " over from " + owner.node());
+					run(i);
+				}
 			}
+			else if (successor != null && mySuccessor) {
+				run(i);
+				if (!READY.equals(successor.state()) && local.get(i) == InstanceState.READY) {
+					setData(this.node.paths().successor(i), me + " " + READY, successor.version());
+				}
+			}
+		}
+		else if (owner != null && mine) {
+			reportState(i, owner, local.get(i));
+			boolean handOver = target != null && successor != null && target.equals(successor.node())
+					&& READY.equals(successor.state());
+			long since = this.handOverSince.computeIfAbsent(i, (key) -> System.nanoTime());
+			boolean givenUp = target != null && System.nanoTime() - since > this.handOverTimeout.toNanos();
+			if (target == null || handOver || givenUp) {
+				if (givenUp && !handOver) {
+					logger.warn("Cluster node " + me + ": the successor of instance " + i + " on " + target
+							+ " is not READY after " + this.handOverTimeout.toMillis() + " ms; stopping it here");
+				}
+				releaseThenLetGo(i);
+			}
+		}
+		else if (mySuccessor) {
+			// no longer assigned here while taking it over: give the successor up
+			releaseThenDelete(i, this.node.paths().successor(i));
+		}
+		else if (local.containsKey(i)) {
+			releaseThenDelete(i, null);
 		}
 	}
 
 	/** Keep the state in the ownership znode current, for every node's view of the cluster. */
-	private void reportState(int instance, @Nullable String owner, @Nullable InstanceState state) {
-		String reported = this.node.nodeName() + " " + ((state != null) ? state : InstanceState.STOPPED);
-		if (!reported.equals(owner)) {
-			setData(this.node.paths().owner(instance), reported);
+	private void reportState(int instance, Claim owner, @Nullable InstanceState state) {
+		String reported = (state != null) ? state.name() : InstanceState.STOPPED.name();
+		if (!reported.equals(owner.state())) {
+			setData(this.node.paths().owner(instance), this.node.nodeName() + " " + reported, owner.version());
 		}
 	}
 
@@ -308,6 +333,27 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		}));
 	}
 
+	/**
+	 * An ownership or successor znode as the cache has it: the node named in it, the state
+	 * it reported, the session that created it and the version of its data.
+	 */
+	private record Claim(String node, @Nullable String state, long session, int version) {
+
+		static @Nullable Claim of(CuratorCache cache, String path) {
+			return cache.get(path).map((data) -> {
+				String[] parts = new String(data.getData(), StandardCharsets.UTF_8).split(" ");
+				return new Claim(parts[0], (parts.length > 1) ? parts[1] : null, data.getStat().getEphemeralOwner(),
+						data.getStat().getVersion());
+			}).orElse(null);
+		}
+
+		/** Whether this is a claim of the named node from a session other than its current one. */
+		boolean isStaleOf(String me, long session) {
+			return this.node.equals(me) && this.session != session;
+		}
+
+	}
+
 	private static @Nullable String read(CuratorCache cache, String path) {
 		return cache.get(path).map(ChildData::getData).map((data) -> new String(data, StandardCharsets.UTF_8))
 			.orElse(null);
@@ -329,9 +375,13 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		}
 	}
 
-	private void setData(String path, String data) {
+	/** Write a znode of this node's, at the version it was read: never one another node has taken since. */
+	private void setData(String path, String data, int version) {
 		try {
-			this.node.client().setData().forPath(path, data.getBytes(StandardCharsets.UTF_8));
+			this.node.client().setData().withVersion(version).forPath(path, data.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (KeeperException.BadVersionException | KeeperException.NoNodeException ex) {
+			// changed or gone meanwhile: the next round sees what it is now
 		}
 		catch (Exception ex) {
 			logger.warn("Could not write " + path + ": " + ex.getMessage());

@@ -75,4 +75,35 @@ class AssignmentPlannerTests {
 		assertThat(AssignmentPlanner.plan(instances(64, 4), members).owners()).doesNotContainNull();
 	}
 
+	@Test
+	void aLostNodesInstancesMoveAndNoOtherDoes() {
+		List<String> before = List.of("a", "a", "b", "b", "c", "c");
+		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(instances(6, 1),
+				List.of(member("a", 100), member("c", 100)), before);
+		assertThat(plan.owners()).containsExactly("a", "a", "a", "c", "c", "c");
+	}
+
+	@Test
+	void aJoiningNodeGetsItsShareAndOnlyThatMoves() {
+		List<String> before = List.of("a", "a", "a", "b", "b", "b");
+		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(instances(6, 1),
+				List.of(member("a", 100), member("b", 100), member("c", 100)), before);
+		assertThat(plan.owners()).containsExactly("a", "a", "c", "b", "b", "c");
+		assertThat(plan.shortfall()).isNull();
+	}
+
+	@Test
+	void aLeavingNodesInstancesGoToItsNeighboursWhenTheyHaveRoom() {
+		List<String> before = List.of("a", "a", "b", "b");
+		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(instances(4, 1), List.of(member("a", 100)), before);
+		assertThat(plan.owners()).containsExactly("a", "a", "a", "a");
+	}
+
+	@Test
+	void noPreviousAssignmentPlansFromScratch() {
+		List<AssignmentPlanner.Member> members = List.of(member("a", 100), member("b", 100));
+		assertThat(AssignmentPlanner.plan(instances(4, 1), members, Arrays.asList(null, null, null, null)))
+			.isEqualTo(AssignmentPlanner.plan(instances(4, 1), members));
+	}
+
 }
