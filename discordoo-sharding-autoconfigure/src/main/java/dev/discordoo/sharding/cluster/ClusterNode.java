@@ -94,6 +94,9 @@ public final class ClusterNode implements AutoCloseable {
 
 	private @Nullable ScheduledFuture<?> budgetRefresh;
 
+	// on the work thread only
+	private int planFailures;
+
 	private long pendingPlanAtNanos;
 
 	/**
@@ -553,11 +556,21 @@ public final class ClusterNode implements AutoCloseable {
 		this.pendingPlan = null;
 		try {
 			plan();
+			this.planFailures = 0;
 		}
 		catch (Exception ex) {
-			logger.error("Cluster leader " + this.settings.nodeName() + " could not publish an assignment ("
-					+ ex.getMessage() + "); trying again in 1 s", ex);
-			schedulePlan(Duration.ofSeconds(1), false);
+			// such as a wrong token at the first GET /gateway/bot: every node waits for the
+			// assignment, so say why once in full, then briefly, and try again less and less often
+			Duration retry = Duration.ofSeconds(Math.min(60, 1L << Math.min(this.planFailures, 6)));
+			String message = "Cluster leader " + this.settings.nodeName() + " could not publish an assignment ("
+					+ ex.getMessage() + "); trying again in " + retry.toSeconds() + " s";
+			if (this.planFailures++ == 0) {
+				logger.error(message, ex);
+			}
+			else {
+				logger.error(message);
+			}
+			schedulePlan(retry, false);
 		}
 	}
 
