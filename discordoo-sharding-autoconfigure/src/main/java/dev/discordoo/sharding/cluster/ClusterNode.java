@@ -31,6 +31,8 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.discordoo.sharding.discord.GatewayBot;
@@ -190,6 +192,10 @@ public final class ClusterNode implements AutoCloseable {
 				throw new IllegalStateException("interrupted while waiting for the cluster's assignment", ex);
 			}
 			catch (ExecutionException ex) {
+				if (ex.getCause() instanceof InvalidConfigurationPropertyValueException invalid) {
+					// as it is, so that start-up fails naming the property
+					throw invalid;
+				}
 				throw new IllegalStateException("no assignment from cluster '" + this.settings.name() + "'",
 						ex.getCause());
 			}
@@ -558,20 +564,35 @@ public final class ClusterNode implements AutoCloseable {
 			plan();
 			this.planFailures = 0;
 		}
-		catch (Exception ex) {
-			// such as a wrong token at the first GET /gateway/bot: every node waits for the
-			// assignment, so say why once in full, then briefly, and try again less and less often
-			Duration retry = Duration.ofSeconds(Math.min(60, 1L << Math.min(this.planFailures, 6)));
-			String message = "Cluster leader " + this.settings.nodeName() + " could not publish an assignment ("
-					+ ex.getMessage() + "); trying again in " + retry.toSeconds() + " s";
-			if (this.planFailures++ == 0) {
-				logger.error(message, ex);
+		catch (InvalidConfigurationPropertyValueException ex) {
+			if (!this.firstAssignment.isDone()) {
+				// a wrong token (a 401 from GET /gateway/bot) before the first assignment: this node's
+				// start-up fails naming the property, as a single manager's does; the next leader
+				// finds the same, so no node of a misconfigured cluster starts
+				logger.error("Cluster leader " + this.settings.nodeName() + " cannot plan the cluster: " + ex.getMessage());
+				this.firstAssignment.completeExceptionally(ex);
+				return;
 			}
-			else {
-				logger.error(message);
-			}
-			schedulePlan(retry, false);
+			retryPlan(ex);
 		}
+		catch (Exception ex) {
+			retryPlan(ex);
+		}
+	}
+
+	private void retryPlan(Exception ex) {
+		// such as Discord unreachable: every node waits for the assignment, so say why once in
+		// full, then briefly, and try again less and less often
+		Duration retry = Duration.ofSeconds(Math.min(60, 1L << Math.min(this.planFailures, 6)));
+		String message = "Cluster leader " + this.settings.nodeName() + " could not publish an assignment ("
+				+ ex.getMessage() + "); trying again in " + retry.toSeconds() + " s";
+		if (this.planFailures++ == 0) {
+			logger.error(message, ex);
+		}
+		else {
+			logger.error(message);
+		}
+		schedulePlan(retry, false);
 	}
 
 	private void plan() throws Exception {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -73,6 +74,21 @@ class ClusterNodesTests {
 		}
 		assertThat(this.cluster.discord.violations()).isEmpty();
 		assertThat(this.cluster.discord.gatewayBotCalls()).isEqualTo(1);
+	}
+
+	@Test
+	void aWrongTokenFailsTheLeadersStartUpNamingTheProperty() throws Exception {
+		Process node = this.cluster.startNode("wrong", "--discordoo.sharding.discord.token=not-the-bot-token");
+		assertThat(node.waitFor(90, TimeUnit.SECONDS)).as("the node exits").isTrue();
+		assertThat(node.exitValue()).isNotZero();
+		assertThat(this.cluster.output).anyMatch((line) -> line.contains(
+				"Invalid value for configuration property 'discordoo.sharding.discord.token' (the value is a secret"))
+			.anyMatch((line) -> line.contains("401 Unauthorized"));
+		// nothing was started, and no token was printed: neither the wrong one nor the one
+		// the environment also sets (Boot's own analyzer would print both)
+		assertThat(this.cluster.discord.identifies()).isEmpty();
+		assertThat(this.cluster.output).noneMatch((line) -> line.contains("not-the-bot-token"))
+			.noneMatch((line) -> line.contains(ClusterTestSupport.TOKEN));
 	}
 
 	@Test

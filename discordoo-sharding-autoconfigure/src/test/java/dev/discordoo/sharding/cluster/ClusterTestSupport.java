@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 
 import org.apache.curator.framework.CuratorFramework;
@@ -46,6 +48,9 @@ final class ClusterTestSupport implements AutoCloseable {
 	final CuratorFramework observer;
 
 	final Map<String, Process> nodes = new LinkedHashMap<>();
+
+	/** Every node's output, each line prefixed with its node. */
+	final Queue<String> output = new ConcurrentLinkedQueue<>();
 
 	ClusterTestSupport(int shards, int instances) throws Exception {
 		this.shards = shards;
@@ -91,6 +96,7 @@ final class ClusterTestSupport implements AutoCloseable {
 				String line;
 				while ((line = lines.readLine()) != null) {
 					System.out.println("[node " + name + "] " + line);
+					this.output.add("[node " + name + "] " + line);
 				}
 			}
 			catch (Exception ex) {
