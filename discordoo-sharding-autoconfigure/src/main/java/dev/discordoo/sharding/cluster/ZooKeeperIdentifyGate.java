@@ -40,6 +40,10 @@ public final class ZooKeeperIdentifyGate implements IdentifyGate {
 
 	private static final long BUSY_RETRY_NANOS = Duration.ofMillis(200).toNanos();
 
+	private static final long POLL_NANOS = Duration.ofMillis(20).toNanos();
+
+	private static final Duration UNUSED_TIMEOUT = Duration.ofSeconds(2);
+
 	private static final long DISCONNECTED_RETRY_NANOS = Duration.ofMillis(500).toNanos();
 
 	private static final long BUDGET_RETRY_NANOS = Duration.ofSeconds(30).toNanos();
@@ -56,9 +60,13 @@ public final class ZooKeeperIdentifyGate implements IdentifyGate {
 
 	private final JsonMapper mapper;
 
-	private final ScheduledExecutorService deletes;
+	private final ScheduledExecutorService work;
 
 	private final long[] takenAtNanos;
+
+	private final long[] notBeforeNanos;
+
+	private final Slot[] slots;
 
 	private volatile boolean connected = true;
 
@@ -81,10 +89,13 @@ public final class ZooKeeperIdentifyGate implements IdentifyGate {
 		this.reserveSetting = reserve;
 		this.mapper = mapper;
 		this.takenAtNanos = new long[maxConcurrency];
-		ScheduledThreadPoolExecutor deletes = new ScheduledThreadPoolExecutor(1,
+		this.notBeforeNanos = new long[maxConcurrency];
+		this.slots = new Slot[maxConcurrency];
+		java.util.Arrays.fill(this.slots, Slot.FREE);
+		ScheduledThreadPoolExecutor work = new ScheduledThreadPoolExecutor(1,
 				ShardingThreads.daemons("discordoo-identify-gate-"));
-		deletes.setRemoveOnCancelPolicy(true);
-		this.deletes = deletes;
+		work.setRemoveOnCancelPolicy(true);
+		this.work = work;
 		node.onConnection(this::connectionChanged);
 	}
 
@@ -97,41 +108,86 @@ public final class ZooKeeperIdentifyGate implements IdentifyGate {
 		if (!this.connected) {
 			return DISCONNECTED_RETRY_NANOS;
 		}
+		long now = System.nanoTime();
+		switch (this.slots[bucket]) {
+			case FREE -> {
+				long wait = this.notBeforeNanos[bucket] - now;
+				if (wait > 0) {
+					return wait;
+				}
+				// ZooKeeper is asked on the gate's own thread, never under the broker's lock: a slow
+				// or restarting ZooKeeper must not hold up the node's IPC threads, which report to it
+				this.slots[bucket] = Slot.TAKING;
+				this.work.execute(() -> take(bucket));
+				return POLL_NANOS;
+			}
+			case TAKEN -> {
+				this.slots[bucket] = Slot.GRANTED;
+				this.takenAtNanos[bucket] = now;
+				return 0;
+			}
+			default -> {
+				return POLL_NANOS;
+			}
+		}
+	}
+
+	/** On the gate's thread: the bucket's znode, then one identify of the budget. */
+	private void take(int bucket) {
 		String path = this.paths.bucket(bucket);
+		long retry;
 		try {
 			this.client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
 				.forPath(path, this.nodeName.getBytes(StandardCharsets.UTF_8));
+			retry = takeFromBudget();
+			if (retry > 0) {
+				delete(path);
+			}
 		}
 		catch (KeeperException.NodeExistsException ex) {
-			return BUSY_RETRY_NANOS;
+			retry = BUSY_RETRY_NANOS;
 		}
 		catch (Exception ex) {
 			logger.warn("Identify bucket " + bucket + " could not be taken in ZooKeeper (" + ex.getMessage()
 					+ "): no identify until it can");
-			return DISCONNECTED_RETRY_NANOS;
+			retry = DISCONNECTED_RETRY_NANOS;
 		}
-		long budgetWait = takeFromBudget();
-		if (budgetWait > 0) {
-			delete(path);
-			return budgetWait;
+		synchronized (this) {
+			if (retry > 0) {
+				this.slots[bucket] = Slot.FREE;
+				this.notBeforeNanos[bucket] = System.nanoTime() + retry;
+				return;
+			}
+			this.slots[bucket] = Slot.TAKEN;
 		}
-		this.takenAtNanos[bucket] = System.nanoTime();
-		return 0;
+		// a bucket taken for a permit nobody asks for any more must not block the other nodes
+		this.work.schedule(() -> dropIfUnused(bucket), UNUSED_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	private void dropIfUnused(int bucket) {
+		synchronized (this) {
+			if (this.slots[bucket] != Slot.TAKEN) {
+				return;
+			}
+			this.slots[bucket] = Slot.RELEASING;
+		}
+		release(bucket);
 	}
 
 	@Override
 	public synchronized void giveBack(int bucket, boolean used) {
-		String path = this.paths.bucket(bucket);
-		if (!used) {
-			delete(path);
+		if (this.slots[bucket] != Slot.GRANTED && this.slots[bucket] != Slot.TAKEN) {
 			return;
 		}
-		long wait = this.takenAtNanos[bucket] + this.interval.toNanos() - System.nanoTime();
-		if (wait <= 0) {
-			delete(path);
-		}
-		else {
-			this.deletes.schedule(() -> delete(path), wait, TimeUnit.NANOSECONDS);
+		this.slots[bucket] = Slot.RELEASING;
+		long wait = used ? this.takenAtNanos[bucket] + this.interval.toNanos() - System.nanoTime() : 0;
+		this.work.schedule(() -> release(bucket), Math.max(0, wait), TimeUnit.NANOSECONDS);
+	}
+
+	private void release(int bucket) {
+		delete(this.paths.bucket(bucket));
+		synchronized (this) {
+			this.slots[bucket] = Slot.FREE;
 		}
 	}
 
@@ -197,9 +253,29 @@ public final class ZooKeeperIdentifyGate implements IdentifyGate {
 		}
 	}
 
-	/** Stop the scheduled deletes; the buckets still held go with the session. */
+	/** Stop the gate's thread; the buckets still held go with the session. */
 	public void close() {
-		this.deletes.shutdownNow();
+		this.work.shutdownNow();
+	}
+
+	/** Where a bucket stands, as this node holds it. */
+	private enum Slot {
+
+		/** Not held: the next ask starts taking it. */
+		FREE,
+
+		/** Its znode is being created, and the budget taken. */
+		TAKING,
+
+		/** Held, for the broker to grant under at its next ask. */
+		TAKEN,
+
+		/** Held for a granted identify. */
+		GRANTED,
+
+		/** Being given back, once the interval has passed. */
+		RELEASING
+
 	}
 
 }
