@@ -2,8 +2,10 @@ package dev.discordoo.sharding.ipc;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -11,7 +13,6 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
-import org.springframework.integration.ip.tcp.serializer.TcpCodecs;
 import org.springframework.messaging.support.ErrorMessage;
 
 import dev.discordoo.sharding.protocol.ErrorCode;
@@ -55,6 +56,8 @@ public final class IpcClient implements AutoCloseable {
 	private final FrameCodec codec;
 
 	private final CompletableFuture<IpcLink> linked = new CompletableFuture<>();
+
+	private final AtomicBoolean helloInFlight = new AtomicBoolean();
 
 	private volatile HandshakeState state = HandshakeState.HANDSHAKING;
 
@@ -118,7 +121,7 @@ public final class IpcClient implements AutoCloseable {
 		client.setTcpNetConnectionSupport(new BufferedConnectionSupport());
 		client.setConnectTimeout((int) Math.max(1, this.settings.spawnTimeout().toSeconds()));
 		client.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
-		client.setSerializer(TcpCodecs.lengthHeader4(this.settings.maxFrameSize()));
+		client.setSerializer(new FrameBatchSerializer());
 		client.registerListener((message) -> {
 			if (!(message instanceof ErrorMessage)) {
 				onFrame(message.getPayload());
@@ -140,7 +143,9 @@ public final class IpcClient implements AutoCloseable {
 		client.start();
 		this.factory = client;
 		long interval = this.settings.helloInterval().toNanos();
-		this.helloTask = this.resources.timer().scheduleWithFixedDelay(this::sendHello, 0, interval,
+		// the timer only starts each attempt: connecting and writing may wait, and must never
+		// hold up the heartbeats and timeouts of every other link on the shared timer thread
+		this.helloTask = this.resources.timer().scheduleWithFixedDelay(this::startHelloAttempt, 0, interval,
 				TimeUnit.NANOSECONDS);
 		this.deadline = this.resources.timer().schedule(() -> fail("no IDENTIFY from instance "
 				+ expectedInstanceId + " at " + this.host + ":" + this.port + " within "
@@ -166,6 +171,26 @@ public final class IpcClient implements AutoCloseable {
 		}
 		if (this.factory != null) {
 			this.factory.stop();
+		}
+	}
+
+	private void startHelloAttempt() {
+		if (this.state != HandshakeState.HANDSHAKING || !this.helloInFlight.compareAndSet(false, true)) {
+			// the previous attempt still connects: one at a time
+			return;
+		}
+		try {
+			this.resources.writers().execute(() -> {
+				try {
+					sendHello();
+				}
+				finally {
+					this.helloInFlight.set(false);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			this.helloInFlight.set(false);
 		}
 	}
 
@@ -211,7 +236,8 @@ public final class IpcClient implements AutoCloseable {
 			return;
 		}
 		if (established != null) {
-			established.onPacket(packet);
+			// decode accepted it, so it is a frame body
+			established.onPacket(packet, ((byte[]) frame).length);
 			return;
 		}
 		try {

@@ -1,8 +1,10 @@
 package dev.discordoo.sharding.ipc;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -14,14 +16,20 @@ import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 /**
  * The threads shared by every IPC server and client of one manager or instance: socket
  * readers (one per connection, owned by Spring Integration's connection factories), packet
- * handlers (run in order per connection, never on a reader thread) and one timer for
+ * handlers (user code, run in order per connection, never on a reader thread), writers
+ * (which flush a connection's queued frames when its sender must not block) and one timer for
  * hello resends, heartbeats and timeouts.
  */
 public final class IpcResources implements AutoCloseable {
 
+	/** Set on the reader threads, so that nothing they call waits for a peer to read. */
+	private static final ThreadLocal<Boolean> readerThread = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
 	private final ExecutorService readers;
 
 	private final ExecutorService handlers;
+
+	private final ExecutorService writers;
 
 	private final ScheduledExecutorService timer;
 
@@ -85,8 +93,13 @@ public final class IpcResources implements AutoCloseable {
 		this.beanFactory = beanFactory;
 		this.eventPublisher = eventPublisher;
 		this.observer = observer;
-		this.readers = ShardingThreads.cachedDaemons(name + "-ipc-reader-");
+		ThreadFactory readerThreads = ShardingThreads.daemons(name + "-ipc-reader-");
+		this.readers = Executors.newCachedThreadPool((task) -> readerThreads.newThread(() -> {
+			readerThread.set(Boolean.TRUE);
+			task.run();
+		}));
 		this.handlers = ShardingThreads.cachedDaemons(name + "-ipc-handler-");
+		this.writers = ShardingThreads.cachedDaemons(name + "-ipc-writer-");
 		this.timer = timer;
 		this.clock = clock;
 	}
@@ -131,6 +144,19 @@ public final class IpcResources implements AutoCloseable {
 		return this.handlers;
 	}
 
+	/** Threads that write a connection's queued frames for senders that must not block. */
+	ExecutorService writers() {
+		return this.writers;
+	}
+
+	/**
+	 * Return whether the calling thread reads a socket: such a thread must never wait for a
+	 * peer to read (it would stop reading heartbeats), so what it sends is queued.
+	 */
+	static boolean onReaderThread() {
+		return readerThread.get();
+	}
+
 	/**
 	 * Return the shared timer, for the timeouts of the layers above the link. Its tasks must
 	 * not block.
@@ -144,6 +170,7 @@ public final class IpcResources implements AutoCloseable {
 	public void close() {
 		this.timer.shutdownNow();
 		this.handlers.shutdownNow();
+		this.writers.shutdownNow();
 		this.readers.shutdownNow();
 		try {
 			this.readers.awaitTermination(2, TimeUnit.SECONDS);

@@ -4,9 +4,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,7 +24,6 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
 import org.springframework.integration.ip.tcp.connection.TcpListener;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
-import org.springframework.integration.ip.tcp.serializer.TcpCodecs;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.support.ErrorMessage;
 
@@ -109,9 +110,17 @@ public final class IpcServer implements AutoCloseable {
 
 	private final Listener listener;
 
+	/** At most one WARN line a second about refused connections: anyone local can cause them. */
+	private static final Duration REFUSAL_WARNING_INTERVAL = Duration.ofSeconds(1);
+
 	private final Map<String, ServerConnection> connections = new ConcurrentHashMap<>();
 
 	private final AtomicInteger awaitingHello = new AtomicInteger();
+
+	/** The connections waiting for HELLO, oldest first: the oldest makes room for a newcomer. */
+	private final Deque<ServerConnection> awaitingHelloOrder = new ConcurrentLinkedDeque<>();
+
+	private final WarningLimiter refusals;
 
 	private final AtomicBoolean managerClaimed = new AtomicBoolean();
 
@@ -140,6 +149,7 @@ public final class IpcServer implements AutoCloseable {
 		this.resources = resources;
 		this.codec = codec;
 		this.listener = listener;
+		this.refusals = new WarningLimiter(logger, REFUSAL_WARNING_INTERVAL, resources.clock());
 	}
 
 	/**
@@ -154,7 +164,7 @@ public final class IpcServer implements AutoCloseable {
 		server.setSoTcpNoDelay(true);
 		server.setTcpNetConnectionSupport(new BufferedConnectionSupport());
 		server.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
-		server.setSerializer(TcpCodecs.lengthHeader4(this.settings.maxFrameSize()));
+		server.setSerializer(new FrameBatchSerializer());
 		server.registerListener(new FrameListener());
 		server.registerSender(new ConnectionTracker());
 		this.resources.configure(server);
@@ -207,17 +217,33 @@ public final class IpcServer implements AutoCloseable {
 		}
 	}
 
-	/** Track a new connection and hold it to the handshake rules; runs before it is read. */
+	/**
+	 * Track a new connection and hold it to the handshake rules; runs before it is read, on
+	 * the one thread that accepts. When every pending slot is taken, the connection that has
+	 * waited longest for HELLO is refused to make room: a local process that opens
+	 * connections and says nothing cannot keep the manager's HELLO out, it only ever holds
+	 * the slots until newer connections come.
+	 */
 	private void admit(TcpConnection connection) {
 		PacketConnection packets = new PacketConnection(connection, this.codec, this.settings, this.resources);
 		ServerConnection server = new ServerConnection(packets);
 		this.connections.put(packets.id(), server);
+		this.awaitingHelloOrder.add(server);
 		if (this.awaitingHello.incrementAndGet() > this.settings.maxPendingConnections()) {
-			server.reject(ErrorCode.TOO_MANY_CONNECTIONS,
-					"more than " + this.settings.maxPendingConnections() + " connections are waiting for HELLO");
-			return;
+			evictOldestAwaitingHello();
 		}
 		server.startHandshakeTimer();
+	}
+
+	private void evictOldestAwaitingHello() {
+		ServerConnection oldest;
+		while ((oldest = this.awaitingHelloOrder.poll()) != null) {
+			if (oldest.awaitsHello()) {
+				oldest.reject(ErrorCode.TOO_MANY_CONNECTIONS,
+						"more than " + this.settings.maxPendingConnections() + " connections are waiting for HELLO");
+				return;
+			}
+		}
 	}
 
 	/** Admits each accepted connection once it is ready to send. */
@@ -294,6 +320,10 @@ public final class IpcServer implements AutoCloseable {
 			}, IpcServer.this.settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
 		}
 
+		boolean awaitsHello() {
+			return this.state.get() == ConnectionState.AWAITING_HELLO;
+		}
+
 		void onFrame(Object frame) {
 			Packet packet;
 			try {
@@ -317,7 +347,8 @@ public final class IpcServer implements AutoCloseable {
 				else {
 					// AUTHENTICATED is set only once the link is
 					IpcLink authenticated = Objects.requireNonNull(this.link);
-					authenticated.onPacket(packet);
+					// decode accepted it, so it is a frame body
+					authenticated.onPacket(packet, ((byte[]) frame).length);
 				}
 				return;
 			}
@@ -339,8 +370,8 @@ public final class IpcServer implements AutoCloseable {
 			}
 			String refusal = refusalOf(hello);
 			if (refusal != null) {
-				logger.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from " + this.packets.remote()
-						+ ": " + refusal);
+				IpcServer.this.refusals.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from "
+						+ this.packets.remote() + ": " + refusal);
 				this.packets.trySend(OpCode.INVALID_SESSION, null,
 						new Payloads.InvalidSession(IpcServer.this.credentials.instanceId(), refusal));
 				close();
@@ -355,8 +386,8 @@ public final class IpcServer implements AutoCloseable {
 			// claimed before a link is built: a spare link would close this connection before the
 			// refusal is sent, and tell the listener of the loss of a link it never had
 			if (!IpcServer.this.managerClaimed.compareAndSet(false, true)) {
-				logger.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from " + this.packets.remote()
-						+ ": this instance already has a manager connection");
+				IpcServer.this.refusals.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from "
+						+ this.packets.remote() + ": this instance already has a manager connection");
 				this.packets.trySend(OpCode.INVALID_SESSION, null, new Payloads.InvalidSession(
 						IpcServer.this.credentials.instanceId(), "this instance already has a manager connection"));
 				close();
@@ -402,9 +433,11 @@ public final class IpcServer implements AutoCloseable {
 			return null;
 		}
 
+		/** Refuse a connection before it is the link: its WARN line is rate-limited. */
 		void reject(String code, String message) {
 			leaveHandshake(ConnectionState.CLOSED);
-			this.packets.reject(code, message);
+			IpcServer.this.refusals.warn(this.packets.rejection(code, message));
+			this.packets.rejectQuietly(code, message);
 		}
 
 		void close() {
@@ -426,6 +459,7 @@ public final class IpcServer implements AutoCloseable {
 					(current) -> (current == ConnectionState.CLOSED) ? ConnectionState.CLOSED : next);
 			if (previous == ConnectionState.AWAITING_HELLO && next != ConnectionState.AWAITING_HELLO) {
 				IpcServer.this.awaitingHello.decrementAndGet();
+				IpcServer.this.awaitingHelloOrder.remove(this);
 				ScheduledFuture<?> timer = this.handshakeTimer;
 				if (timer != null) {
 					timer.cancel(false);
