@@ -46,8 +46,12 @@ final class FrameWriter {
 	/** Bytes per write: large enough for few system calls, small enough to free the budget steadily. */
 	private static final int MAX_BATCH_BYTES = 256 * 1024;
 
-	/** How long a close waits for queued frames (an ERROR before the close) to be written. */
-	private static final long CLOSE_LINGER_MILLIS = 1000;
+	/**
+	 * How long a close waits for queued frames (an ERROR before the close) to be written: a
+	 * peer that reads nothing must not keep the connection, a busy machine must not lose the
+	 * ERROR.
+	 */
+	private static final long CLOSE_LINGER_MILLIS = 5000;
 
 	/** The length header in front of every frame body. */
 	static final int HEADER_BYTES = 4;

@@ -121,14 +121,15 @@ public final class IpcResources implements AutoCloseable {
 	}
 
 	/**
-	 * Give a connection factory the shared reader threads, bean factory and event publisher,
-	 * and initialise it.
+	 * Give a connection factory the shared reader threads, bean factory, event publisher and
+	 * timer, and the lean frame mapper, and initialise it.
 	 */
 	void configure(AbstractConnectionFactory factory) {
 		factory.setTaskExecutor(this.readers);
 		factory.setBeanFactory(this.beanFactory);
 		factory.setApplicationEventPublisher(this.eventPublisher);
 		factory.setTaskScheduler(new ConcurrentTaskScheduler(this.timer));
+		factory.setMapper(new FrameMessageMapper());
 		factory.afterPropertiesSet();
 	}
 

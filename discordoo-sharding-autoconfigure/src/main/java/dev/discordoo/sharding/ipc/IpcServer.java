@@ -238,9 +238,8 @@ public final class IpcServer implements AutoCloseable {
 	private void evictOldestAwaitingHello() {
 		ServerConnection oldest;
 		while ((oldest = this.awaitingHelloOrder.poll()) != null) {
-			if (oldest.awaitsHello()) {
-				oldest.reject(ErrorCode.TOO_MANY_CONNECTIONS,
-						"more than " + this.settings.maxPendingConnections() + " connections are waiting for HELLO");
+			if (oldest.rejectIfAwaitingHello(ErrorCode.TOO_MANY_CONNECTIONS,
+					"more than " + this.settings.maxPendingConnections() + " connections are waiting for HELLO")) {
 				return;
 			}
 		}
@@ -288,7 +287,9 @@ public final class IpcServer implements AutoCloseable {
 				// the connection is already closed; removeDeadConnection reports it
 				return;
 			}
-			ServerConnection server = IpcServer.this.connections.get(message.getHeaders().get(IpHeaders.CONNECTION_ID));
+			Object connectionId = (message instanceof FrameMessageMapper.ReceivedFrame frame) ? frame.connectionId()
+					: message.getHeaders().get(IpHeaders.CONNECTION_ID);
+			ServerConnection server = IpcServer.this.connections.get(connectionId);
 			if (server != null) {
 				server.onFrame(message.getPayload());
 			}
@@ -313,15 +314,9 @@ public final class IpcServer implements AutoCloseable {
 
 		void startHandshakeTimer() {
 			this.handshakeTimer = IpcServer.this.resources.timer().schedule(() -> {
-				if (this.state.get() == ConnectionState.AWAITING_HELLO) {
-					reject(ErrorCode.HANDSHAKE_TIMEOUT, "no HELLO within "
-							+ IpcServer.this.settings.handshakeTimeout().toMillis() + " ms");
-				}
+				rejectIfAwaitingHello(ErrorCode.HANDSHAKE_TIMEOUT,
+						"no HELLO within " + IpcServer.this.settings.handshakeTimeout().toMillis() + " ms");
 			}, IpcServer.this.settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-		}
-
-		boolean awaitsHello() {
-			return this.state.get() == ConnectionState.AWAITING_HELLO;
 		}
 
 		void onFrame(Object frame) {
@@ -393,6 +388,12 @@ public final class IpcServer implements AutoCloseable {
 				close();
 				return;
 			}
+			// authenticated only if still waiting: the handshake timer or an eviction may have
+			// refused this connection while its HELLO was being read
+			if (!leaveHandshakeIfAwaiting(ConnectionState.AUTHENTICATED)) {
+				IpcServer.this.managerClaimed.set(false);
+				return;
+			}
 			IpcLink created = new IpcLink(this.packets, IpcLink.Side.INSTANCE, IpcServer.this.credentials.instanceId(),
 					hello.id(), -1, IpcServer.this.settings.withHeartbeat(
 							Duration.ofMillis(hello.heartbeatInterval()),
@@ -400,7 +401,11 @@ public final class IpcServer implements AutoCloseable {
 					IpcServer.this.resources, IpcServer.this.listener);
 			IpcServer.this.managerLink.set(created);
 			this.link = created;
-			leaveHandshake(ConnectionState.AUTHENTICATED);
+			if (!this.packets.isOpen()) {
+				// closed before the link existed to hear of it
+				created.onConnectionClosed();
+				return;
+			}
 			// IDENTIFY first: the listener may send on the link at once, and nothing may precede it.
 			// Queued from the reader thread, the listener still runs before any later packet.
 			this.packets.trySend(OpCode.IDENTIFY, null, identify);
@@ -436,6 +441,23 @@ public final class IpcServer implements AutoCloseable {
 		/** Refuse a connection before it is the link: its WARN line is rate-limited. */
 		void reject(String code, String message) {
 			leaveHandshake(ConnectionState.CLOSED);
+			refuse(code, message);
+		}
+
+		/**
+		 * Refuse the connection only if it still waits for HELLO (a timeout or an eviction
+		 * racing with its HELLO must not close a link).
+		 * @return whether it was refused
+		 */
+		boolean rejectIfAwaitingHello(String code, String message) {
+			if (!leaveHandshakeIfAwaiting(ConnectionState.CLOSED)) {
+				return false;
+			}
+			refuse(code, message);
+			return true;
+		}
+
+		private void refuse(String code, String message) {
 			IpcServer.this.refusals.warn(this.packets.rejection(code, message));
 			this.packets.rejectQuietly(code, message);
 		}
@@ -458,12 +480,25 @@ public final class IpcServer implements AutoCloseable {
 			ConnectionState previous = this.state.getAndUpdate(
 					(current) -> (current == ConnectionState.CLOSED) ? ConnectionState.CLOSED : next);
 			if (previous == ConnectionState.AWAITING_HELLO && next != ConnectionState.AWAITING_HELLO) {
-				IpcServer.this.awaitingHello.decrementAndGet();
-				IpcServer.this.awaitingHelloOrder.remove(this);
-				ScheduledFuture<?> timer = this.handshakeTimer;
-				if (timer != null) {
-					timer.cancel(false);
-				}
+				releaseHandshakeSlot();
+			}
+		}
+
+		/** Move out of AWAITING_HELLO only if still there; the caller acts only if it did. */
+		private boolean leaveHandshakeIfAwaiting(ConnectionState next) {
+			if (!this.state.compareAndSet(ConnectionState.AWAITING_HELLO, next)) {
+				return false;
+			}
+			releaseHandshakeSlot();
+			return true;
+		}
+
+		private void releaseHandshakeSlot() {
+			IpcServer.this.awaitingHello.decrementAndGet();
+			IpcServer.this.awaitingHelloOrder.remove(this);
+			ScheduledFuture<?> timer = this.handshakeTimer;
+			if (timer != null) {
+				timer.cancel(false);
 			}
 		}
 

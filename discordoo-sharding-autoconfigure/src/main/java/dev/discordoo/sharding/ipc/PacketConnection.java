@@ -178,7 +178,7 @@ final class PacketConnection {
 		return "Closing IPC connection " + id() + " from " + remote() + ": " + code + ": " + message;
 	}
 
-	/** Close once what is queued is written (for at most a second), so that a last ERROR arrives. */
+	/** Close once what is queued is written (for at most a few seconds), so that a last ERROR arrives. */
 	void close() {
 		this.outbound.close();
 	}
