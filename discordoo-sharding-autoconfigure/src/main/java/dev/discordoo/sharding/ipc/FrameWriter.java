@@ -91,8 +91,9 @@ final class FrameWriter {
 
 	/**
 	 * Queue a frame, waiting while the queue holds more than its budget (so that a sender
-	 * faster than its peer is slowed down to it); may write on the caller's thread. On a
-	 * socket reader thread it only queues.
+	 * faster than its peer is slowed down to it); may write on the caller's thread. On the
+	 * reader thread of another connection it only queues: one peer that does not read must
+	 * never stop another connection being read.
 	 * @param op the op, for the observer
 	 * @param body the encoded frame body
 	 * @throws IllegalStateException if the connection is closed or closing
@@ -100,7 +101,7 @@ final class FrameWriter {
 	 * thread failed (the connection is closed then)
 	 */
 	void send(OpCode op, byte[] body) {
-		if (IpcResources.onReaderThread()) {
+		if (IpcResources.onReaderThread() && !IpcResources.readsFor(this)) {
 			enqueue(op, body);
 			scheduleWrite();
 			return;

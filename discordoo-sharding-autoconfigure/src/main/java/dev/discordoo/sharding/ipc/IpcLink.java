@@ -397,7 +397,7 @@ public final class IpcLink {
 						this.connection.inbound().execute(() -> onError(error), frameBytes);
 					}
 				}
-				case CACHE_OPERATION, GLOBAL_RATE_LIMIT -> this.connection.offer(OpCode.ERROR,
+				case CACHE_OPERATION, GLOBAL_RATE_LIMIT -> this.connection.trySend(OpCode.ERROR, null,
 						new Payloads.Error(null, ErrorCode.UNSUPPORTED_OP,
 								"op " + packet.op().code() + " is reserved and not supported by protocol version 1"));
 				case IDENTIFY, HELLO, INVALID_SESSION -> {
@@ -430,7 +430,8 @@ public final class IpcLink {
 		this.lastHeardNanos = this.resources.clock().nanoTime();
 		this.lastHeartbeatEpochMillis = System.currentTimeMillis();
 		this.latencyMillis = heartbeat.latency();
-		this.connection.offer(OpCode.HEARTBEAT_ACK, new Payloads.HeartbeatAck(heartbeat.seq()));
+		// on this connection's reader: written at once, as the ack is owed to the peer being read
+		this.connection.trySend(OpCode.HEARTBEAT_ACK, null, new Payloads.HeartbeatAck(heartbeat.seq()));
 	}
 
 	private void onHeartbeatAck(Packet packet) {

@@ -13,6 +13,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.AbstractConnectionFactory;
 import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The threads shared by every IPC server and client of one manager or instance: socket
  * readers (one per connection, owned by Spring Integration's connection factories), packet
@@ -24,6 +26,9 @@ public final class IpcResources implements AutoCloseable {
 
 	/** Set on the reader threads, so that nothing they call waits for a peer to read. */
 	private static final ThreadLocal<Boolean> readerThread = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+	/** The outbound side of the connection a reader thread is reading, while it handles a frame. */
+	private static final ThreadLocal<@Nullable Object> readingFor = new ThreadLocal<>();
 
 	private final ExecutorService readers;
 
@@ -156,6 +161,25 @@ public final class IpcResources implements AutoCloseable {
 	 */
 	static boolean onReaderThread() {
 		return readerThread.get();
+	}
+
+	/**
+	 * Note which connection the calling reader thread reads: an answer to that same peer may
+	 * be written at once, as a plain socket reader would, since a peer that does not read
+	 * only holds up the reading of its own connection.
+	 * @param writer the outbound side of the connection being read
+	 */
+	static void reading(Object writer) {
+		readingFor.set(writer);
+	}
+
+	/**
+	 * Return whether the calling thread is the reader of the connection with this outbound side.
+	 * @param writer the outbound side
+	 * @return whether it reads that connection
+	 */
+	static boolean readsFor(Object writer) {
+		return readingFor.get() == writer;
 	}
 
 	/**

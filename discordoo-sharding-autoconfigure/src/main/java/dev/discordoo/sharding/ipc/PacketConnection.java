@@ -69,7 +69,7 @@ final class PacketConnection {
 
 	/**
 	 * Encode and send a packet. Waits while the connection's outbound queue is over its
-	 * byte budget, except on a socket reader thread, which only queues.
+	 * byte budget, except on the reader thread of another connection, which only queues.
 	 * @throws IllegalArgumentException if the encoded packet exceeds the max frame size
 	 * @throws IllegalStateException if the connection is closed
 	 * @throws org.springframework.messaging.MessagingException if the connection failed (it
@@ -146,6 +146,8 @@ final class PacketConnection {
 	 * @throws ProtocolViolationException if the frame breaks the framing or envelope rules
 	 */
 	Packet decode(Object payload) {
+		// on the reader thread of this connection: answers to this peer may be written at once
+		IpcResources.reading(this.outbound);
 		if (payload instanceof FramingViolation violation) {
 			throw new ProtocolViolationException(ErrorCode.FRAME_TOO_LARGE, violation.message());
 		}
