@@ -169,6 +169,10 @@ public final class IpcServer implements AutoCloseable {
 		server.registerSender(new ConnectionTracker());
 		this.resources.configure(server);
 		server.start();
+		// Spring Integration announces this with a TcpConnectionServerListeningEvent, but
+		// publishes it through the factory's task scheduler (the shared timer, a manual one in
+		// tests) and application event publisher: a listening future on the factory would
+		// replace this short spin
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (!server.isListening()) {
 			if (System.nanoTime() > deadline) {
