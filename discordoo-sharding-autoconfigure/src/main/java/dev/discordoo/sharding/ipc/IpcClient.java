@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
@@ -124,7 +125,9 @@ public final class IpcClient implements AutoCloseable {
 		client.setSerializer(new FrameBatchSerializer());
 		client.registerListener((message) -> {
 			if (!(message instanceof ErrorMessage)) {
-				onFrame(message.getPayload());
+				Object connectionId = (message instanceof FrameMessageMapper.ReceivedFrame frame) ? frame.connectionId()
+						: message.getHeaders().get(IpHeaders.CONNECTION_ID);
+				onFrame(connectionId, message.getPayload());
 			}
 		});
 		client.registerSender(new TcpSender() {
@@ -135,7 +138,7 @@ public final class IpcClient implements AutoCloseable {
 
 			@Override
 			public void removeDeadConnection(TcpConnection connection) {
-				onConnectionClosed();
+				onConnectionClosed(connection.getConnectionId());
 			}
 
 		});
@@ -216,9 +219,10 @@ public final class IpcClient implements AutoCloseable {
 		}
 	}
 
-	private void onFrame(Object frame) {
+	private void onFrame(@Nullable Object connectionId, Object frame) {
 		PacketConnection current = this.connection;
-		if (current == null) {
+		if (current == null || !current.id().equals(connectionId)) {
+			// a frame of a connection this client has given up on: not the one it talks on
 			return;
 		}
 		IpcLink established = this.link;
@@ -292,7 +296,13 @@ public final class IpcClient implements AutoCloseable {
 		this.linked.complete(this.link);
 	}
 
-	private void onConnectionClosed() {
+	private void onConnectionClosed(String connectionId) {
+		PacketConnection closed = this.connection;
+		if (closed == null || !closed.id().equals(connectionId)) {
+			// an earlier connection, given up on: Spring Integration may report its close late,
+			// and it must not take the current one with it
+			return;
+		}
 		IpcLink current = this.link;
 		if (current != null) {
 			current.onConnectionClosed();
