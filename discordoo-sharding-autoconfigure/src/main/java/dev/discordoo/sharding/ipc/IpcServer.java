@@ -463,7 +463,11 @@ public final class IpcServer implements AutoCloseable {
 
 		private void refuse(String code, String message) {
 			IpcServer.this.refusals.warn(this.packets.rejection(code, message));
-			this.packets.rejectQuietly(code, message);
+			// written at once on the refusing thread (reader, acceptor or timer): nothing was ever
+			// written to a connection that waits for HELLO, so its socket buffer is empty and
+			// this small ERROR cannot block, and a flood of refusals wakes no writer threads
+			this.packets.trySend(OpCode.ERROR, null, new Payloads.Error(null, code, message));
+			this.packets.close();
 		}
 
 		void close() {
