@@ -25,6 +25,13 @@ public enum FailureCause {
 	/** Its {@link ShardClient} failed to start. */
 	CLIENT_START_FAILED("start-failed"),
 
+	/**
+	 * Discord's gateway closed one of its shards with a code no retry can fix (4004 a wrong
+	 * token, 4010/4011 sharding, 4012 API version, 4013/4014 intents): the instance is FAILED
+	 * at once, not restarted, so that no identify is spent on an error that would repeat.
+	 */
+	GATEWAY_REFUSED("gateway-refused"),
+
 	/** It could not be launched at all (a bad command line, a worker that failed to start). */
 	LAUNCH_FAILED("launch-failed"),
 

@@ -7,6 +7,9 @@ import org.springframework.context.ApplicationEvent;
 /**
  * Published by the manager on every state transition of a sharding instance: spawned
  * ({@link InstanceState#SPAWNING}), identified, ready, lost, restarting, failed, stopped.
+ * An overlapped restart publishes one event from {@link InstanceState#READY READY} to
+ * {@code READY}, when the successor takes over: the instance's id and pid are then the
+ * successor's.
  */
 public class InstanceStateChangedEvent extends ApplicationEvent {
 

@@ -117,4 +117,20 @@ public interface ShardingInstance {
 	 */
 	CompletableFuture<Void> reportIdentify(int shardId, IdentifyOutcome outcome);
 
+	/**
+	 * Tell the manager that Discord's gateway closed a shard with a code no retry can fix
+	 * (4004 authentication failed, 4010 invalid shard, 4011 sharding required, 4012 invalid
+	 * API version, 4013 invalid intents, 4014 disallowed intents). The instance then stops its
+	 * client and exits, and the manager marks it FAILED with
+	 * {@link FailureCause#GATEWAY_REFUSED} instead of restarting it: a restart would spend an
+	 * identify of the daily budget only to be refused again. Bring it back with
+	 * {@link ShardingManager#restart(int)} once the cause is fixed. Only the first report
+	 * counts; a {@link ShardClient#start} that throws after it does not report a start
+	 * failure.
+	 * @param shardId the shard the gateway closed
+	 * @param closeCode the gateway's close code
+	 * @param reason what the code means, for the log and the manager's health details
+	 */
+	void reportGatewayRefused(int shardId, int closeCode, String reason);
+
 }

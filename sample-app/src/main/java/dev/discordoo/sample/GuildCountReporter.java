@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
@@ -33,11 +34,14 @@ public class GuildCountReporter implements DisposableBean {
 	/** The request an instance answers with its live {@link GuildCount}. */
 	public static final String REQUEST = "guild-count";
 
+	/** The request an instance answers with one of its guilds. */
+	public static final String GUILD_REQUEST = "guild";
+
 	private static final Log logger = LogFactory.getLog(GuildCountReporter.class);
 
 	private final ShardingInstance instance;
 
-	private final SimulatedGatewayClient client;
+	private final GuildSource client;
 
 	private final Duration interval;
 
@@ -53,7 +57,7 @@ public class GuildCountReporter implements DisposableBean {
 	 * @param client the client whose guilds are counted
 	 * @param interval how often to report
 	 */
-	public GuildCountReporter(ShardingInstance instance, SimulatedGatewayClient client,
+	public GuildCountReporter(ShardingInstance instance, GuildSource client,
 			@Value("${sample.guild-count.report-interval:5s}") Duration interval) {
 		this.instance = instance;
 		this.client = client;
@@ -66,7 +70,7 @@ public class GuildCountReporter implements DisposableBean {
 	 * @param event the client's shards are connected
 	 */
 	@EventListener
-	public void onShardsConnected(SimulatedGatewayClient.ShardsConnected event) {
+	public void onShardsConnected(GuildSource.Connected event) {
 		this.scheduler.scheduleAtFixedRate(this::report, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
@@ -91,6 +95,17 @@ public class GuildCountReporter implements DisposableBean {
 	@ShardRequestHandler(REQUEST)
 	public GuildCount guildCount() {
 		return this.client.guildCount();
+	}
+
+	/**
+	 * Describe one guild, if one of this instance's shards sees it: the manager routes this
+	 * request with {@code Targets.guild(id)} to the instance that runs the guild's shard.
+	 * @param id the guild id
+	 * @return the guild, or {@code null} when the shard does not see it
+	 */
+	@ShardRequestHandler(GUILD_REQUEST)
+	public @Nullable GuildInfo guild(long id) {
+		return this.client.guild(id);
 	}
 
 	@Override

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -60,6 +62,23 @@ public class GuildsController {
 		return this.manager
 			.request(GuildCountReporter.REQUEST, null, Targets.all(), GuildCount.class, LIVE_TIMEOUT)
 			.thenApply(Live::of);
+	}
+
+	/**
+	 * Look one guild up: the request goes to the one instance that runs the guild's shard
+	 * ({@code Targets.guild(id)}), which answers from its own caches.
+	 * @param id the guild id
+	 * @return the guild, or 404 when its shard does not see it
+	 */
+	@GetMapping("/{id}")
+	public CompletableFuture<ResponseEntity<InstanceResult<GuildInfo>>> guild(@PathVariable long id) {
+		return this.manager
+			.request(GuildCountReporter.GUILD_REQUEST, id, Targets.guild(id), GuildInfo.class, LIVE_TIMEOUT)
+			.thenApply((results) -> {
+				InstanceResult<GuildInfo> result = results.get(0);
+				return (result.ok() && result.value() == null) ? ResponseEntity.status(404).body(result)
+						: ResponseEntity.ok(result);
+			});
 	}
 
 	/**

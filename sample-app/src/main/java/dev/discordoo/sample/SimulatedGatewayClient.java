@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
@@ -25,10 +26,11 @@ import dev.discordoo.sharding.ShardingInstance;
  * number of guilds on each, and to have guilds join and leave now and then. Like a real
  * client it asks the manager for an identify permit before each shard, so the log shows the
  * starts paced by the manager. A real bot would start JDA or Discord4J here. Once its shards are connected it publishes
- * {@link ShardsConnected}.
+ * {@link GuildSource.Connected}.
  */
 @Component
-public class SimulatedGatewayClient implements ShardClient {
+@ConditionalOnDiscordToken(false)
+public class SimulatedGatewayClient implements ShardClient, GuildSource {
 
 	private static final Log logger = LogFactory.getLog(SimulatedGatewayClient.class);
 
@@ -44,7 +46,7 @@ public class SimulatedGatewayClient implements ShardClient {
 
 	/**
 	 * Create a client.
-	 * @param events where to publish {@link ShardsConnected}
+	 * @param events where to publish {@link GuildSource.Connected}
 	 * @param instance this instance's link to its manager, for identify permits
 	 */
 	public SimulatedGatewayClient(ApplicationEventPublisher events, ObjectProvider<ShardingInstance> instance) {
@@ -71,7 +73,7 @@ public class SimulatedGatewayClient implements ShardClient {
 			return thread;
 		});
 		this.gateway.scheduleAtFixedRate(this::guildsJoinAndLeave, 1, 1, TimeUnit.SECONDS);
-		this.events.publishEvent(new ShardsConnected(assignment));
+		this.events.publishEvent(new Connected(assignment.shards()));
 	}
 
 	private void guildsJoinAndLeave() {
@@ -92,30 +94,28 @@ public class SimulatedGatewayClient implements ShardClient {
 		this.assignment = null;
 	}
 
-	/**
-	 * Return the guilds this instance's shards see now.
-	 * @return the guild count, empty when no shard is connected
-	 */
+	@Override
 	public GuildCount guildCount() {
 		return GuildCount.of(this.guildsByShard);
 	}
 
-	/**
-	 * Return whether the shards are connected: from the end of {@link #start} to
-	 * {@link #destroy}.
-	 * @return whether the shards are connected
-	 */
+	@Override
 	public boolean isConnected() {
 		return this.assignment != null && !this.guildsByShard.isEmpty();
 	}
 
 	/**
-	 * Published once every shard of the instance is connected.
-	 *
-	 * @param assignment what the instance runs
+	 * A simulated guild: the simulation has names for none, so any id on one of this
+	 * instance's shards is a guild.
 	 */
-	public record ShardsConnected(ShardAssignment assignment) {
-
+	@Override
+	public @Nullable GuildInfo guild(long id) {
+		ShardAssignment given = this.assignment;
+		if (given == null) {
+			return null;
+		}
+		int shard = (int) ((id >>> 22) % given.totalShards());
+		return given.shards().contains(shard) ? new GuildInfo(id, "Simulated guild " + id, 42, shard) : null;
 	}
 
 }

@@ -42,6 +42,7 @@ public final class BenchMain {
 		scenarios.put("identify", identify::run);
 		scenarios.put("failover", managers::failover);
 		scenarios.put("memory", managers::memory);
+		scenarios.put("jda", new JdaScenarios(results, config)::run);
 		scenarios.put("micro", micro::run);
 		List<String> chosen = new ArrayList<>(List.of(args));
 		if (chosen.isEmpty() || chosen.contains("all")) {
@@ -80,6 +81,10 @@ public final class BenchMain {
 		System.out.println(table);
 		Path file = Path.of(System.getProperty("bench.results", "results/latest.md"));
 		results.write(file, header);
+		String rows = System.getProperty("bench.rows");
+		if (rows != null) {
+			results.writeRows(Path.of(rows));
+		}
 		System.out.println("wrote " + System.getProperty("bench.results.display", file.toString()));
 		if (leftover > 0) {
 			System.err.println(leftover + " processes were left behind");
@@ -98,20 +103,11 @@ public final class BenchMain {
 		System.clearProperty("logback.configurationFile");
 	}
 
-	private static String header(List<String> chosen) {
+	static String header(List<String> chosen) {
 		StringBuilder out = new StringBuilder("# discordoo-sharding benchmarks\n\n");
 		out.append("Scenarios: ").append(String.join(", ", chosen)).append(". Median over runs, min – max of the runs; ")
 			.append("goals are the benchmark issue's, printed for comparison only.\n\n");
-		out.append("- date: ")
-			.append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
-			.append('\n');
-		String commit = System.getProperty("bench.commit", "");
-		if (!commit.isEmpty()) {
-			out.append("- commit: ").append(commit).append('\n');
-		}
-		out.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores")
-			.append(cpuModel()).append(", ").append(totalMemory()).append(", ").append(System.getProperty("os.name"))
-			.append(' ').append(System.getProperty("os.arch")).append('\n');
+		out.append(runLines());
 		out.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
 			.append(System.getProperty("java.runtime.version")).append("; benchmark JVM args ")
 			.append(String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
@@ -124,7 +120,23 @@ public final class BenchMain {
 		return out.toString();
 	}
 
-	private static String cpuModel() {
+	/** The date, commit and machine lines of a results header. */
+	static String runLines() {
+		StringBuilder out = new StringBuilder();
+		out.append("- date: ")
+			.append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+			.append('\n');
+		String commit = System.getProperty("bench.commit", "");
+		if (!commit.isEmpty()) {
+			out.append("- commit: ").append(commit).append('\n');
+		}
+		out.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores")
+			.append(cpuModel()).append(", ").append(totalMemory()).append(", ").append(System.getProperty("os.name"))
+			.append(' ').append(System.getProperty("os.arch")).append('\n');
+		return out.toString();
+	}
+
+	static String cpuModel() {
 		try {
 			return Files.readAllLines(Path.of("/proc/cpuinfo"))
 				.stream()
@@ -138,7 +150,7 @@ public final class BenchMain {
 		}
 	}
 
-	private static String totalMemory() {
+	static String totalMemory() {
 		try {
 			return Files.readAllLines(Path.of("/proc/meminfo"))
 				.stream()

@@ -41,12 +41,28 @@ final class Children {
 	 */
 	static Process startJvm(List<String> jvmArgs, String mainClass, List<String> args, Map<String, String> environment)
 			throws IOException {
+		return start(jvmArgs, List.of("-cp", System.getProperty("java.class.path"), mainClass), args, environment);
+	}
+
+	/**
+	 * Start a JVM running a jar with {@code -jar}.
+	 * @param jvmArgs JVM arguments
+	 * @param jar the jar
+	 * @param args its arguments
+	 * @param environment extra environment variables
+	 * @return the process; its stdout is for the caller to read, stderr is passed through
+	 */
+	static Process startJar(List<String> jvmArgs, String jar, List<String> args, Map<String, String> environment)
+			throws IOException {
+		return start(jvmArgs, List.of("-jar", jar), args, environment);
+	}
+
+	private static Process start(List<String> jvmArgs, List<String> what, List<String> args,
+			Map<String, String> environment) throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(javaBinary());
 		command.addAll(jvmArgs);
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(mainClass);
+		command.addAll(what);
 		command.addAll(args);
 		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.environment().putAll(environment);
@@ -153,6 +169,24 @@ final class Children {
 			// not Linux, or the process is gone
 		}
 		return -1;
+	}
+
+	/**
+	 * Return the CPU time a process has used so far (user and system, all threads), from
+	 * {@code /proc/<pid>/stat}, in clock ticks of 10 ms.
+	 * @return nanoseconds, or -1 if it cannot be read
+	 */
+	static long cpuNanos(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+			// the command name may hold spaces: fields are counted after its closing parenthesis
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return ticks * 10_000_000L;
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
 	}
 
 	/**

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -18,8 +20,12 @@ import dev.discordoo.sharding.AllShardsReadyEvent;
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.InstanceStateChangedEvent;
+import dev.discordoo.sharding.autoconfigure.ShardingProperties;
 import dev.discordoo.sharding.bench.bot.BenchBotApplication;
+import dev.discordoo.sharding.cds.ClassDataCache;
+import dev.discordoo.sharding.manager.InstanceLauncher;
 import dev.discordoo.sharding.manager.LocalShardingManager;
+import dev.discordoo.sharding.manager.ProcessInstanceLauncher;
 
 /**
  * A real sharding manager of {@link BenchBotApplication} in this JVM, started the way an
@@ -28,8 +34,17 @@ import dev.discordoo.sharding.manager.LocalShardingManager;
  */
 final class ManagerRun implements AutoCloseable {
 
-	/** JVM arguments of child instances: quick start-up on two cores. */
-	static final String CHILD_JVM_ARGS = "-XX:TieredStopAtLevel=1,-XX:+UseSerialGC,-Xss512k,-XX:CICompilerCount=1,-Xshare:auto";
+	/**
+	 * The bench bot as an executable jar, which child instances run from (so that class data
+	 * sharing applies, as for a user's bot); {@code benchmarks/run} builds it.
+	 */
+	static final String BOT_JAR = System.getProperty("bench.bot-jar", "target/bench-bot.jar");
+
+	/** Where the children's class data cache lives: kept between runs, keyed by jar and JDK. */
+	static final String CLASS_DATA_CACHE = System.getProperty("bench.class-data-cache", "target/class-data");
+
+	/** How long to wait for the class data archive of a new jar, JDK or set of JVM arguments. */
+	static final Duration CLASS_DATA_TIMEOUT = Duration.ofMinutes(3);
 
 	static final String HEARTBEAT_INTERVAL = "500ms";
 
@@ -66,8 +81,9 @@ final class ManagerRun implements AutoCloseable {
 		properties.put("discordoo.sharding.mode", mode);
 		properties.put("discordoo.sharding.shards", Integer.toString(instances));
 		properties.put("discordoo.sharding.shards-per-instance", "1");
-		properties.put("discordoo.sharding.processes.main-class", BenchBotApplication.class.getName());
-		properties.put("discordoo.sharding.processes.jvm-args", CHILD_JVM_ARGS);
+		// the library's default JVM arguments of children: they are what is measured
+		properties.put("discordoo.sharding.processes.jar", BOT_JAR);
+		properties.put("discordoo.sharding.processes.class-data-cache-directory", CLASS_DATA_CACHE);
 		properties.put("discordoo.sharding.spawn.concurrency", Integer.toString(SPAWN_CONCURRENCY));
 		properties.put("discordoo.sharding.heartbeat.interval", HEARTBEAT_INTERVAL);
 		properties.put("discordoo.sharding.heartbeat.tolerance", Integer.toString(HEARTBEAT_TOLERANCE));
@@ -76,6 +92,8 @@ final class ManagerRun implements AutoCloseable {
 		properties.put("discordoo.sharding.restart.multiplier", "1");
 		properties.put("discordoo.sharding.restart.max-restarts", "1000");
 		properties.put("discordoo.sharding.shutdown.timeout", "5s");
+		// a busy machine (other builds beside the benchmarks) must not turn slow starts into failures
+		properties.put("discordoo.sharding.spawn.timeout", "120s");
 		properties.put("discordoo.sharding.instance.properties.spring.main.banner-mode", "off");
 		properties.put("discordoo.sharding.instance.properties.spring.main.log-startup-info", "false");
 		properties.put("logging.level.root", "warn");
@@ -105,9 +123,33 @@ final class ManagerRun implements AutoCloseable {
 		this.manager = this.context.getBean(LocalShardingManager.class);
 	}
 
+	/**
+	 * Return the library's default JVM arguments of children ({@code processes.jvm-args}).
+	 * @return the arguments
+	 */
+	static List<String> defaultChildJvmArgs() {
+		return new Binder().bindOrCreate("discordoo.sharding.processes", ShardingProperties.Processes.class).jvmArgs();
+	}
+
 	static String describeSettings(String mode) {
 		String common = "spawn.concurrency=" + SPAWN_CONCURRENCY;
-		return mode.equals("processes") ? common + ", child JVM args " + CHILD_JVM_ARGS.replace(',', ' ') : common;
+		return mode.equals("processes") ? common + ", children from the bot jar with the default JVM args" : common;
+	}
+
+	/**
+	 * Wait until children of this manager start from a class data archive, or until it is
+	 * clear that they never will.
+	 * @return what children start from, for the table's notes
+	 */
+	String awaitClassData() throws Exception {
+		if (!(this.context.getBean(InstanceLauncher.class) instanceof ProcessInstanceLauncher launcher)
+				|| launcher.getClassDataCache() == null) {
+			return "no class data sharing";
+		}
+		ClassDataCache cache = launcher.getClassDataCache();
+		boolean available = cache.availability().get(CLASS_DATA_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		return available ? "class data " + (Runtime.version().feature() >= 25 ? "AOT cache" : "AppCDS archive")
+				: "no class data sharing: " + cache.unavailableReason();
 	}
 
 	/** Wait until every instance is READY; return the nanoTime of the first all-READY event. */

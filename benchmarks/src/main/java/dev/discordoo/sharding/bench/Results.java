@@ -70,6 +70,24 @@ final class Results {
 				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
 	}
 
+	/**
+	 * Write the figures, formatted, one per line, for {@link MergeMain} to put beside the
+	 * figures of other JDKs: {@code #jdk}, {@code #jvm} and {@code #note} lines, then rows of
+	 * scenario, figure, median, range, runs, goal and note, separated by tabs.
+	 */
+	synchronized void writeRows(Path file) throws IOException {
+		List<String> lines = new ArrayList<>();
+		lines.add("#jdk\t" + Runtime.version().feature());
+		lines.add("#jvm\t" + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+		this.notes.forEach((note) -> lines.add("#note\t" + note));
+		for (Row row : this.rows) {
+			lines.add(String.join("\t", row.scenario(), row.figure(), row.format().apply(row.summary().median()),
+					range(row), Integer.toString(row.summary().runs()), row.goal(), row.note()));
+		}
+		Files.createDirectories(file.toAbsolutePath().getParent());
+		Files.write(file, lines);
+	}
+
 	private static String range(Row row) {
 		return row.format().apply(row.summary().min()) + " – " + row.format().apply(row.summary().max());
 	}

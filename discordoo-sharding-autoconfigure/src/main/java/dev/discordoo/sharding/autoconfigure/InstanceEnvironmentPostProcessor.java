@@ -1,5 +1,6 @@
 package dev.discordoo.sharding.autoconfigure;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -16,6 +17,11 @@ import dev.discordoo.sharding.protocol.InstanceEnvironment;
  * application that sets {@code discordoo.sharding.instance.web-application-type} keeps that
  * instead. A child whose manager logs its output again logs in the compact pattern the
  * manager gives it, unless {@code logging.pattern.console} is set.
+ *
+ * <p>An instance without a web server has nobody to serve actuator endpoints to, so it
+ * creates none ({@code management.endpoints.access.default=none}) unless its configuration
+ * says otherwise: a lighter context that starts sooner. Its health and metrics beans stay, for
+ * a metrics registry that pushes.
  */
 class InstanceEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -30,12 +36,17 @@ class InstanceEnvironmentPostProcessor implements EnvironmentPostProcessor {
 			.addFirst(new MapPropertySource("discordooShardingInstance",
 					Map.of("spring.main.web-application-type", webType, "spring.main.banner-mode", "off",
 							"spring.main.keep-alive", Boolean.toString(!worker))));
+		// last: the same properties from anywhere else still win
+		Map<String, Object> defaults = new LinkedHashMap<>();
 		String consolePattern = environment.getProperty(InstanceEnvironment.CONSOLE_LOG_PATTERN);
 		if (consolePattern != null && !consolePattern.isBlank()) {
-			// last: a logging.pattern.console from anywhere else still wins
-			environment.getPropertySources()
-				.addLast(new MapPropertySource("discordooShardingInstanceLogging",
-						Map.of("logging.pattern.console", consolePattern)));
+			defaults.put("logging.pattern.console", consolePattern);
+		}
+		if ("none".equalsIgnoreCase(webType)) {
+			defaults.put("management.endpoints.access.default", "none");
+		}
+		if (!defaults.isEmpty()) {
+			environment.getPropertySources().addLast(new MapPropertySource("discordooShardingInstanceDefaults", defaults));
 		}
 	}
 

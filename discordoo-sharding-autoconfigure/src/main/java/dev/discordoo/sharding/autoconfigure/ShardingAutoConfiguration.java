@@ -1,5 +1,8 @@
 package dev.discordoo.sharding.autoconfigure;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
@@ -25,6 +28,7 @@ import org.springframework.core.env.Environment;
 import dev.discordoo.sharding.GatewayInfo;
 import dev.discordoo.sharding.ShardClient;
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.cds.ClassDataCache;
 import dev.discordoo.sharding.discord.DiscordRestClient;
 import dev.discordoo.sharding.discord.GatewayBot;
 import dev.discordoo.sharding.discord.GatewayBotSource;
@@ -61,6 +65,12 @@ import dev.discordoo.sharding.protocol.FrameCodec;
 public final class ShardingAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ShardingAutoConfiguration.class);
+
+	/** Discord's least time between two identifies of one bucket. */
+	private static final Duration DISCORD_IDENTIFY_INTERVAL = Duration.ofSeconds(5);
+
+	/** Discord's interval with the default margin of {@code identify.interval}. */
+	private static final Duration SAFE_IDENTIFY_INTERVAL = Duration.ofMillis(5500);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -161,9 +171,25 @@ public final class ShardingAutoConfiguration {
 									+ "start the application with SpringApplication");
 				}
 				return new WorkerInstanceLauncher(sources.sources().toArray(Class<?>[]::new),
-						Map.copyOf(properties.instance().properties()));
+						Map.copyOf(instanceProperties(properties)));
 			}
 			ShardingProperties.Processes processes = properties.processes();
+			ChildJvmCommand command = childCommand(processes, sources);
+			ClassDataCache classData = null;
+			if (processes.classDataSharing() == ShardingProperties.ClassDataSharing.AUTO && command.getJar() != null) {
+				classData = new ClassDataCache(processes.classDataCache(), command.getJavaBinary(),
+						Path.of(command.getJar()), command.getJvmArgs());
+			}
+			return new ProcessInstanceLauncher(command, processes.env(), instanceProperties(properties),
+					properties.ipc().host(), classData);
+		}
+
+		private static ChildJvmCommand childCommand(ShardingProperties.Processes processes,
+				ShardingApplicationSources sources) {
+			if (processes.jar() != null) {
+				// checked when bound: neither a main class nor a class path goes with it
+				return ChildJvmCommand.forJar(processes.jar()).withJvmArgs(processes.jvmArgs());
+			}
 			String mainClass = (processes.mainClass() != null) ? processes.mainClass()
 					: (sources.mainClass() != null) ? sources.mainClass().getName() : null;
 			if (mainClass == null) {
@@ -181,8 +207,22 @@ public final class ShardingAutoConfiguration {
 			if (processes.classpath() != null) {
 				command = command.withClassPath(processes.classpath());
 			}
-			return new ProcessInstanceLauncher(command, processes.env(), properties.instance().properties(),
-					properties.ipc().host());
+			return command;
+		}
+
+		/**
+		 * The properties every instance gets on top of its own configuration: the instance
+		 * properties, and the Discord token and API URL, which the instances' Discord client
+		 * needs however the manager was given them (a command-line argument is not passed on).
+		 */
+		static Map<String, String> instanceProperties(ShardingProperties properties) {
+			Map<String, String> given = new LinkedHashMap<>(properties.instance().properties());
+			ShardingProperties.Discord discord = properties.discord();
+			if (discord.hasToken()) {
+				given.putIfAbsent(ShardingProperties.TOKEN_PROPERTY, discord.token());
+				given.putIfAbsent("discordoo.sharding.discord.api-url", discord.apiUrl().toString());
+			}
+			return given;
 		}
 
 		@Bean
@@ -240,8 +280,26 @@ public final class ShardingAutoConfiguration {
 						identify.maxConcurrency());
 				budget = null;
 			}
-			return new IdentifyBroker(gateway, identify.interval(), identify.permitTimeout(), budget,
+			return new IdentifyBroker(gateway, interval(properties, bot != null), identify.permitTimeout(), budget,
 					allocation::instanceOf);
+		}
+
+		/**
+		 * The identify interval: as configured, but never below Discord's 5 s when the manager
+		 * talks to Discord itself. A short interval suits the simulation and tests against a
+		 * fake; against discord.com it would only earn INVALID_SESSIONs, each charged to the
+		 * daily budget.
+		 */
+		static Duration interval(ShardingProperties properties, boolean withToken) {
+			Duration configured = properties.identify().interval();
+			String host = properties.discord().apiUrl().getHost();
+			boolean realDiscord = host != null && (host.equals("discord.com") || host.endsWith(".discord.com"));
+			if (withToken && realDiscord && configured.compareTo(DISCORD_IDENTIFY_INTERVAL) < 0) {
+				logger.warn("discordoo.sharding.identify.interval=" + configured.toMillis() + "ms is shorter than "
+						+ "Discord's 5 s per identify bucket: using " + SAFE_IDENTIFY_INTERVAL.toMillis() + " ms");
+				return SAFE_IDENTIFY_INTERVAL;
+			}
+			return configured;
 		}
 
 		@Bean
@@ -249,7 +307,8 @@ public final class ShardingAutoConfiguration {
 				InstanceLauncher launcher, RestartPolicy restartPolicy, IpcResources resources, FrameCodec codec,
 				ShardMessageHandler messages, IdentifyBroker identify, ApplicationEventPublisher publisher) {
 			ManagerSettings settings = new ManagerSettings(properties.spawn().delay(),
-					properties.spawn().concurrency(), properties.shutdown().timeout(), properties.spawn().readyTimeout());
+					properties.spawn().concurrency(), properties.shutdown().timeout(), properties.spawn().readyTimeout(),
+					properties.restart().overlap());
 			LocalShardingManager manager = new LocalShardingManager(allocation, launcher, restartPolicy,
 					ipcSettings(properties), settings, resources, codec, messages, identify, publisher);
 			manager.setAutoStartup(properties.autoStartup());

@@ -1,6 +1,7 @@
 package dev.discordoo.sharding.autoconfigure;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -150,11 +151,15 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	 * @param maxRestarts How many restarts within the window are allowed before the instance
 	 * is FAILED (the crash-loop limit)
 	 * @param window Period restarts are counted in
+	 * @param overlap Whether a restart by hand (restart, restartAll, the endpoint) of a READY
+	 * instance starts its successor first and stops it only once the successor is READY, so
+	 * that its shards stay connected; costs each shard one identify more of the daily budget
+	 * and a few seconds in which both sessions receive the shard's events
 	 */
 	public record Restart(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration initialBackoff,
 			@DefaultValue("60s") Duration maxBackoff, @DefaultValue("2") double multiplier,
 			@DefaultValue("0ms") Duration jitter, @DefaultValue("5") int maxRestarts,
-			@DefaultValue("10m") Duration window) {
+			@DefaultValue("10m") Duration window, @DefaultValue("true") boolean overlap) {
 
 		/**
 		 * Validate.
@@ -231,13 +236,61 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	/**
 	 * Child JVM settings of processes mode.
 	 *
-	 * @param jvmArgs Extra JVM arguments of every child, such as heap limits
+	 * @param jvmArgs JVM arguments of every child; the default keeps a long-running child
+	 * small and quick to start (serial GC, C1 compiler only, a 16 MiB initial heap that grows
+	 * as needed and is given back when free); setting any replaces them all
 	 * @param env Extra environment variables of every child
 	 * @param mainClass Main class children run; defaults to the application's own
 	 * @param classpath Class path children run with; defaults to the manager's own
+	 * @param jar Executable jar children run with java -jar; defaults to the manager's own
+	 * jar when it was started with java -jar; cannot be set with main-class or classpath
+	 * @param classDataSharing Whether children started from a jar start from a class data
+	 * archive made once per jar and JDK (auto: an AOT cache on JDK 25 and later, a dynamic
+	 * AppCDS archive before), or always plainly (off)
+	 * @param classDataCacheDirectory Directory of the class data sharing cache; defaults to
+	 * .cache/discordoo-sharding/class-data in the user's home
 	 */
-	public record Processes(@DefaultValue List<String> jvmArgs, @DefaultValue Map<String, String> env,
-			String mainClass, String classpath) {
+	public record Processes(
+			@DefaultValue({ "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k",
+					"-Xms16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30" }) List<String> jvmArgs,
+			@DefaultValue Map<String, String> env, String mainClass, String classpath, String jar,
+			@DefaultValue("auto") ClassDataSharing classDataSharing, Path classDataCacheDirectory) {
+
+		/**
+		 * Validate.
+		 */
+		public Processes {
+			if (jar != null && (mainClass != null || classpath != null)) {
+				throw invalid("discordoo.sharding.processes.jar", jar,
+						"cannot be set with discordoo.sharding.processes.main-class or classpath: a jar decides its "
+								+ "own main class and class path");
+			}
+		}
+
+		/**
+		 * Return the directory of the class data sharing cache.
+		 * @return the configured directory, or the default in the user's home
+		 */
+		public Path classDataCache() {
+			return (this.classDataCacheDirectory != null) ? this.classDataCacheDirectory
+					: Path.of(System.getProperty("user.home"), ".cache", "discordoo-sharding", "class-data");
+		}
+
+	}
+
+	/**
+	 * Whether child JVMs use class data sharing.
+	 */
+	public enum ClassDataSharing {
+
+		/**
+		 * Children started from a jar use a class data archive made in the background once
+		 * per jar and JDK; until it is ready, and if it cannot be made, they start plainly.
+		 */
+		AUTO,
+
+		/** Children always start plainly. */
+		OFF
 
 	}
 
@@ -256,7 +309,7 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	}
 
 	/**
-	 * Discord REST settings, used by the manager only.
+	 * Discord settings: the manager calls the REST API, the instances' Discord client identifies.
 	 *
 	 * @param token Bot token, typically ${DISCORD_TOKEN}; without it the manager never calls
 	 * Discord and takes identify limits from the identify properties

@@ -155,6 +155,11 @@ public final class InstanceMessaging implements ShardingInstance {
 			.thenApply((result) -> null);
 	}
 
+	@Override
+	public void reportGatewayRefused(int shardId, int closeCode, String reason) {
+		this.runtime.gatewayRefused(shardId, closeCode, reason);
+	}
+
 	/** A request the manager answers itself; a failed answer fails the stage with its code. */
 	private CompletableFuture<JsonNode> askManager(String name, @Nullable Object payload, Duration timeout) {
 		return link().request(name, payload, null, timeout).thenApply((response) -> {

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
@@ -55,6 +56,9 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 	/** Exit code of an instance whose local client failed to start. */
 	public static final int EXIT_CLIENT_START_FAILED = 4;
 
+	/** Exit code of an instance whose shard Discord's gateway refused for good. */
+	public static final int EXIT_GATEWAY_REFUSED = 5;
+
 	/** How long an instance whose client failed waits for its manager to close the link. */
 	private static final Duration CLIENT_FAILURE_GRACE = Duration.ofSeconds(2);
 
@@ -94,7 +98,8 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 
 	private volatile @Nullable CompletableFuture<InstanceAllocation> allocation;
 
-	private volatile boolean clientStartFailed;
+	/** The exit code of a failure already reported to the manager, or 0 when none was. */
+	private final AtomicInteger reportedFailure = new AtomicInteger();
 
 	/**
 	 * Announces the port an instance listens on to whoever spawned it.
@@ -275,20 +280,14 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 			catch (Throwable ex) {
 				// an Error too (a class missing, a stack overflow): swallowed, it would leave the
 				// instance IDENTIFIED for ever, its shards never connected
+				if (this.reportedFailure.get() != 0) {
+					// the client reported why itself (a refused shard): that is the cause
+					logger.debug("Local client of sharding instance " + given.instanceIndex() + " gave up", ex);
+					return;
+				}
 				logger.error("Local client of sharding instance " + given.instanceIndex() + " failed to start", ex);
-				this.clientStartFailed = true;
-				try {
-					link.sendError(ErrorCode.CLIENT_START_FAILED, ex.getClass().getSimpleName() + ": " + ex.getMessage());
-					// the manager answers by closing the link; wait for that, so that it learns why
-					// from the ERROR rather than from an exit racing it, but not forever
-					this.resources.timer()
-						.schedule(() -> selfDestruct("local client failed to start", EXIT_CLIENT_START_FAILED),
-								CLIENT_FAILURE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-				}
-				catch (RuntimeException sendFailed) {
-					logger.debug("Could not report CLIENT_START_FAILED", sendFailed);
-					selfDestruct("local client failed to start", EXIT_CLIENT_START_FAILED);
-				}
+				reportFailure(link, ErrorCode.CLIENT_START_FAILED, ex.getClass().getSimpleName() + ": " + ex.getMessage(),
+						EXIT_CLIENT_START_FAILED);
 				return;
 			}
 		}
@@ -300,6 +299,49 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 				// the link closed while the client started: its loss is already on its way here
 				logger.debug("Could not report CONNECTED: " + ex.getMessage());
 			}
+		}
+	}
+
+	/**
+	 * Discord's gateway closed a shard with a code that no retry can fix: tell the manager,
+	 * which fails this instance without restarting it, then self-destruct. Only the first
+	 * failure is reported.
+	 * @param shardId the shard
+	 * @param closeCode the gateway's close code
+	 * @param reason what the code means
+	 */
+	void gatewayRefused(int shardId, int closeCode, String reason) {
+		IpcLink link = managerLink();
+		String message = "shard " + shardId + ": close code " + closeCode + " (" + reason + ")";
+		logger.error("Discord's gateway refused shard " + shardId + " of sharding instance " + this.identity.index()
+				+ " with close code " + closeCode + " (" + reason + "): retrying cannot fix that");
+		if (link == null) {
+			selfDestruct("gateway refused " + message, EXIT_GATEWAY_REFUSED);
+			return;
+		}
+		reportFailure(link, ErrorCode.GATEWAY_REFUSED, message, EXIT_GATEWAY_REFUSED);
+	}
+
+	/**
+	 * Send the manager an ERROR saying why this instance ends, then self-destruct once the
+	 * manager closed the link, or after a grace period.
+	 */
+	private void reportFailure(IpcLink link, String code, String message, int exitCode) {
+		if (!this.reportedFailure.compareAndSet(0, exitCode)) {
+			return;
+		}
+		String reason = (exitCode == EXIT_GATEWAY_REFUSED) ? "gateway refused " + message
+				: "local client failed to start";
+		try {
+			link.sendError(code, message);
+			// the manager answers by closing the link; wait for that, so that it learns why
+			// from the ERROR rather than from an exit racing it, but not forever
+			this.resources.timer()
+				.schedule(() -> selfDestruct(reason, exitCode), CLIENT_FAILURE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RuntimeException sendFailed) {
+			logger.debug("Could not report " + code, sendFailed);
+			selfDestruct(reason, exitCode);
 		}
 	}
 
@@ -383,8 +425,9 @@ public final class InstanceRuntime implements SmartLifecycle, IpcServer.Listener
 
 	@Override
 	public void onLost(IpcLink link, LinkLossCause cause, String detail) {
-		if (this.clientStartFailed) {
-			selfDestruct("local client failed to start", EXIT_CLIENT_START_FAILED);
+		int reported = this.reportedFailure.get();
+		if (reported != 0) {
+			selfDestruct("its failure was reported (" + cause + ")", reported);
 			return;
 		}
 		selfDestruct("lost its manager: " + cause + " (" + detail + ")", EXIT_MANAGER_LOST);

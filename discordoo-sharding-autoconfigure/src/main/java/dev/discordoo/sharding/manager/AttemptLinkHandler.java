@@ -97,6 +97,10 @@ final class AttemptLinkHandler implements IpcLinkHandler {
 			this.handle.failed(this.attempt, FailureCause.CLIENT_START_FAILED,
 					"its local client failed to start: " + error.message());
 		}
+		else if (ErrorCode.GATEWAY_REFUSED.equals(error.code())) {
+			this.handle.failed(this.attempt, FailureCause.GATEWAY_REFUSED,
+					"Discord's gateway refused " + error.message());
+		}
 	}
 
 	@Override

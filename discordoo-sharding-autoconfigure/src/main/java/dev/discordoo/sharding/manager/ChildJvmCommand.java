@@ -66,6 +66,19 @@ public final class ChildJvmCommand {
 	}
 
 	/**
+	 * Create the command of a child that runs a jar with {@code java -jar} and the current
+	 * JVM's java binary, whatever the current JVM runs.
+	 * @param jar the path of the jar, whose manifest decides the main class and class path
+	 * @return the command, without extra JVM arguments or application arguments
+	 */
+	public static ChildJvmCommand forJar(String jar) {
+		checkNotBlank("jar", jar);
+		ChildJvmCommand current = forJvm(ChildJvmCommand.class.getName(), System::getProperty,
+				ProcessHandle.current().info().command());
+		return new ChildJvmCommand(current.javaBinary, jar, jar, "", List.of(), List.of());
+	}
+
+	/**
 	 * Create the command of a child that runs like a described JVM. Separated from
 	 * {@link #forCurrentJvm(String)} so that every way of launching can be tested.
 	 * @param mainClass the application's main class
@@ -125,6 +138,17 @@ public final class ChildJvmCommand {
 	public ChildJvmCommand withClassPath(String classPath) {
 		checkNotBlank("classPath", classPath);
 		return new ChildJvmCommand(this.javaBinary, null, classPath, this.mainClass, this.jvmArgs, this.args);
+	}
+
+	/**
+	 * Return a copy that starts the given jar with {@code -jar}, whose manifest decides the
+	 * main class and the class path.
+	 * @param jar the path of the jar
+	 * @return the modified copy
+	 */
+	public ChildJvmCommand withJar(String jar) {
+		checkNotBlank("jar", jar);
+		return new ChildJvmCommand(this.javaBinary, jar, jar, this.mainClass, this.jvmArgs, this.args);
 	}
 
 	/**

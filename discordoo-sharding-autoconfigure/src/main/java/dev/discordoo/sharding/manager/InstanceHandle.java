@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -55,6 +56,9 @@ final class InstanceHandle {
 	private InstanceState state = InstanceState.STOPPED;
 
 	private @Nullable InstanceAttempt attempt;
+
+	/** The overlapped restart under way, if any. */
+	private @Nullable HandOver handOver;
 
 	private int restarts;
 
@@ -132,12 +136,19 @@ final class InstanceHandle {
 		return true;
 	}
 
-	/** Restart by hand: brings a FAILED instance back and forgets past restarts. */
+	/**
+	 * Restart by hand: brings a FAILED instance back and forgets past restarts. A READY
+	 * instance is restarted overlapped when {@code restart.overlap} is on: its successor
+	 * starts first, and it stops only once the successor is READY.
+	 */
 	CompletableFuture<InstanceInfo> restart() {
 		CompletableFuture<Void> stopped = null;
 		CompletableFuture<InstanceInfo> result;
 		synchronized (this) {
 			this.history.reset();
+			if (this.state == InstanceState.READY && this.context.settings().overlapRestarts()) {
+				return handOver().copy();
+			}
 			if (this.ready.isDone()) {
 				this.ready = new CompletableFuture<>();
 			}
@@ -168,6 +179,93 @@ final class InstanceHandle {
 		return result.copy();
 	}
 
+	/**
+	 * Start a successor beside the READY attempt, once; see {@link HandOver}. Holds the lock.
+	 */
+	private CompletableFuture<InstanceInfo> handOver() {
+		HandOver pending = this.handOver;
+		if (pending != null) {
+			return pending.done;
+		}
+		InstanceAttempt current = this.attempt;
+		SparePool.Spare spare = this.context.lifecycle().takeSpare();
+		InstanceAttempt next = (spare != null) ? InstanceAttempt.takingOver(spare)
+				: InstanceAttempt.fresh(DiscordooSnowflake.generate(this.plan.index(), this.context.pid()));
+		HandOver started = new HandOver(next);
+		this.handOver = started;
+		logger.info("Sharding instance " + this.plan.index() + " restarts overlapped: " + next.instanceId
+				+ " starts beside " + ((current != null) ? current.instanceId : "none")
+				+ ", which stops once its successor is READY");
+		try {
+			this.context.spawner().execute(() -> launch(next));
+		}
+		catch (RejectedExecutionException ex) {
+			dropSuccessor("the sharding manager is stopping").get();
+		}
+		return started.done;
+	}
+
+	/**
+	 * Give up the successor of an overlapped restart: destroy it and fail the hand-over; the
+	 * running attempt keeps the shards. Holds the lock; returns what to run once it is
+	 * released, which completes once the successor is gone.
+	 */
+	private Supplier<CompletableFuture<Boolean>> dropSuccessor(String reason) {
+		HandOver abandoned = this.handOver;
+		if (abandoned == null) {
+			return () -> CompletableFuture.completedFuture(true);
+		}
+		this.handOver = null;
+		InstanceAttempt dropped = abandoned.successor;
+		CompletableFuture<InstanceInfo> done = abandoned.done;
+		dropped.close();
+		if (!dropped.launching) {
+			dropped.launchedFuture.complete(null);
+		}
+		this.context.identify().instanceGone(this.plan.index(), dropped.instanceId);
+		logger.warn("Overlapped restart of sharding instance " + this.plan.index() + " abandoned: " + reason);
+		return () -> {
+			CompletableFuture<Boolean> gone = teardown(dropped);
+			done.completeExceptionally(new IllegalStateException(
+					"overlapped restart of sharding instance " + this.plan.index() + " abandoned: " + reason));
+			return gone;
+		};
+	}
+
+	/** Destroy what is left of an attempt that is no longer wanted; completes once it is gone. */
+	private CompletableFuture<Boolean> teardown(InstanceAttempt dropped) {
+		return dropped.launchedFuture.thenCompose((launched) -> (launched != null) ? destroyAndConfirm(launched)
+				: CompletableFuture.completedFuture(true));
+	}
+
+	/** Whether callbacks of an attempt still count: the current one, or its successor. */
+	private boolean isLive(InstanceAttempt candidate) {
+		return candidate == this.attempt || isSuccessor(candidate);
+	}
+
+	/**
+	 * Move an attempt on: the current one moves the instance's state, a successor only its
+	 * own.
+	 */
+	private boolean advance(InstanceAttempt candidate, InstanceState target) {
+		if (candidate == this.attempt) {
+			return moveTo(target, null, null);
+		}
+		HandOver current = this.handOver;
+		if (current != null && current.successor == candidate && current.state.canMoveTo(target)) {
+			current.state = target;
+			logger.debug("Successor of sharding instance " + this.plan.index() + " is " + target);
+			return true;
+		}
+		return false;
+	}
+
+	/** Whether an attempt is the successor of the overlapped restart under way. Holds the lock. */
+	private boolean isSuccessor(InstanceAttempt candidate) {
+		HandOver current = this.handOver;
+		return current != null && current.successor == candidate;
+	}
+
 	private synchronized void spawnIfStopped() {
 		if (this.state == InstanceState.STOPPED) {
 			spawn();
@@ -181,6 +279,7 @@ final class InstanceHandle {
 	CompletableFuture<Void> stopGracefully() {
 		InstanceAttempt current;
 		CompletableFuture<Void> stop;
+		Supplier<CompletableFuture<Boolean>> afterDrop;
 		synchronized (this) {
 			cancelBackoff();
 			this.restartWhenTornDown = false;
@@ -190,6 +289,7 @@ final class InstanceHandle {
 			if (this.state == InstanceState.STOPPED || !moveTo(InstanceState.STOPPING, null, null)) {
 				return CompletableFuture.completedFuture(null);
 			}
+			afterDrop = dropSuccessor("the instance is stopping");
 			stop = new CompletableFuture<>();
 			this.stopping = stop;
 			current = this.attempt;
@@ -201,12 +301,26 @@ final class InstanceHandle {
 				}
 			}
 		}
+		// a stop is over only once a dropped successor is gone too: nothing may outlive it
+		CompletableFuture<Boolean> successorGone = afterDrop.get();
 		if (current == null) {
-			finishStop(null, true);
+			successorGone.whenComplete((gone, ex) -> finishStop(null, true));
 			return stop;
 		}
+		stopAttempt(current)
+			.thenCombine(successorGone.exceptionally((ex) -> false), (gone, successorToo) -> gone)
+			.whenComplete((gone, ex) -> finishStop(current, Boolean.TRUE.equals(gone)));
+		return stop;
+	}
+
+	/**
+	 * Ask an attempt to stop, and destroy it forcibly if it has not exited within the
+	 * shutdown timeout.
+	 * @return completes with whether it is confirmed gone
+	 */
+	private CompletableFuture<Boolean> stopAttempt(InstanceAttempt current) {
 		Duration timeout = this.context.settings().shutdownTimeout();
-		current.launchedFuture.thenCompose((launched) -> {
+		return current.launchedFuture.thenCompose((launched) -> {
 			if (launched == null) {
 				return CompletableFuture.completedFuture(true);
 			}
@@ -222,8 +336,7 @@ final class InstanceHandle {
 							+ " ms: destroying it forcibly");
 					return destroyAndConfirm(launched);
 				});
-		}).whenComplete((gone, ex) -> finishStop(current, Boolean.TRUE.equals(gone)));
-		return stop;
+		});
 	}
 
 	private void askToStop(InstanceAttempt current, LaunchedInstance launched) {
@@ -276,7 +389,7 @@ final class InstanceHandle {
 			}
 		}
 		synchronized (this) {
-			if (this.attempt != current || current.cancelled) {
+			if (!isLive(current) || current.cancelled) {
 				current.close();
 				current.launchedFuture.complete(null);
 				return;
@@ -325,7 +438,7 @@ final class InstanceHandle {
 		Payloads.Hello hello;
 		IpcClient client;
 		synchronized (this) {
-			if (this.attempt != current || !moveTo(InstanceState.CONNECTING, null, null)) {
+			if (!advance(current, InstanceState.CONNECTING)) {
 				return;
 			}
 			client = new IpcClient(address.getHostString(), address.getPort(), this.context.ipc(),
@@ -351,7 +464,7 @@ final class InstanceHandle {
 	private void identified(InstanceAttempt current, IpcLink link) {
 		synchronized (this) {
 			current.link = link;
-			if (this.attempt != current || !moveTo(InstanceState.IDENTIFIED, null, null)) {
+			if (!advance(current, InstanceState.IDENTIFIED)) {
 				link.close("attempt replaced");
 				return;
 			}
@@ -364,14 +477,52 @@ final class InstanceHandle {
 	}
 
 	void connected(InstanceAttempt current) {
+		InstanceAttempt predecessor = null;
+		CompletableFuture<InstanceInfo> handedOver = null;
+		InstanceInfo now;
 		synchronized (this) {
-			if (this.attempt != current || !moveTo(InstanceState.READY, null, null)) {
+			HandOver swap = this.handOver;
+			if (swap != null && swap.successor == current && this.state == InstanceState.READY
+					&& swap.state.canMoveTo(InstanceState.READY)) {
+				// the overlapped restart's swap: from here on the successor serves the shards
+				predecessor = this.attempt;
+				handedOver = swap.done;
+				this.attempt = current;
+				this.handOver = null;
+				String reason = "handed over to " + current.instanceId + " (overlapped restart)";
+				logger.info("Sharding instance " + this.plan.index() + " " + reason
+						+ ((predecessor != null) ? "; stopping " + predecessor.instanceId : ""));
+				this.context.lifecycle()
+					.publish(new InstanceStateChangedEvent(this.context.lifecycle().eventSource(), info(),
+							InstanceState.READY, reason, null));
+			}
+			else if (this.attempt != current || !moveTo(InstanceState.READY, null, null)) {
 				return;
 			}
 			current.deadline(null);
-			this.ready.complete(info());
+			now = info();
+			this.ready.complete(now);
+		}
+		if (predecessor != null) {
+			retire(predecessor);
+		}
+		if (handedOver != null) {
+			handedOver.complete(now);
 		}
 		this.context.lifecycle().instanceReady();
+	}
+
+	/** Stop the predecessor of an overlapped restart, now that its successor serves. */
+	private void retire(InstanceAttempt predecessor) {
+		// no longer live: its exit and the loss of its link are not the instance's
+		stopAttempt(predecessor).whenComplete((gone, ex) -> {
+			predecessor.close();
+			this.context.identify().instanceGone(this.plan.index(), predecessor.instanceId);
+			if (!Boolean.TRUE.equals(gone)) {
+				logger.error("The predecessor " + predecessor.instanceId + " of sharding instance " + this.plan.index()
+						+ " could not be confirmed gone after an overlapped restart");
+			}
+		});
 	}
 
 	/** A control request of an attempt, answered only while that attempt is the current one. */
@@ -380,7 +531,10 @@ final class InstanceHandle {
 			// CONNECTING too: the instance may ask before the handshake's completion is handled
 			// here; a lost or replaced attempt gets nothing, and what it asked is forgotten under
 			// this lock
-			if (this.attempt != current || (this.state != InstanceState.CONNECTING && !this.state.isLinked())) {
+			HandOver pending = this.handOver;
+			InstanceState of = (pending != null && pending.successor == current) ? pending.state
+					: (this.attempt == current) ? this.state : InstanceState.STOPPED;
+			if (of != InstanceState.CONNECTING && !of.isLinked()) {
 				return CompletableFuture.failedFuture(new RequestFailedException(ErrorCode.NOT_CONNECTED,
 						"instance " + this.plan.index() + " is " + this.state));
 			}
@@ -391,22 +545,40 @@ final class InstanceHandle {
 
 	/** The current attempt failed: destroy what is left, then restart under the policy. */
 	void failed(InstanceAttempt current, FailureCause cause, String reason) {
+		Supplier<CompletableFuture<Boolean>> afterDrop;
+		boolean successorFailed;
 		synchronized (this) {
-			if (this.attempt != current || !this.state.canMoveTo(InstanceState.LOST)) {
+			successorFailed = isSuccessor(current);
+			if (successorFailed) {
+				// the running attempt keeps the shards; dropping destroys what is left
+				afterDrop = dropSuccessor("its successor " + reason);
+			}
+			else if (this.attempt != current || !this.state.canMoveTo(InstanceState.LOST)) {
 				return;
 			}
-			this.lastFailure = reason;
-			this.lastCause = cause;
-			moveTo(InstanceState.LOST, reason, cause);
-			current.close();
-			if (!current.launching) {
-				current.launchedFuture.complete(null);
+			else {
+				// a successor about to take over is no use now: the instance restarts afresh. Under
+				// the same lock as the move to LOST, so that no new successor starts in between
+				afterDrop = dropSuccessor("the running instance was lost: " + reason);
+				this.lastFailure = reason;
+				this.lastCause = cause;
+				moveTo(InstanceState.LOST, reason, cause);
+				current.close();
+				if (!current.launching) {
+					current.launchedFuture.complete(null);
+				}
+				this.context.identify().instanceGone(this.plan.index(), current.instanceId);
 			}
-			this.context.identify().instanceGone(this.plan.index(), current.instanceId);
+		}
+		CompletableFuture<Boolean> successorGone = afterDrop.get();
+		if (successorFailed) {
+			return;
 		}
 		current.launchedFuture
 			.thenCompose((launched) -> (launched != null) ? destroyAndConfirm(launched)
 					: CompletableFuture.completedFuture(true))
+			// the restart waits for a dropped successor too: it ran the same shards
+			.thenCombine(successorGone.exceptionally((ex) -> false), (gone, successorToo) -> gone && successorToo)
 			.whenComplete((gone, ex) -> afterTeardown(current, Boolean.TRUE.equals(gone)));
 	}
 
@@ -425,6 +597,11 @@ final class InstanceHandle {
 			return;
 		}
 		if (!this.context.lifecycle().isRunning()) {
+			return;
+		}
+		if (this.lastCause == FailureCause.GATEWAY_REFUSED) {
+			// a restart would identify again only to be refused again, spending the daily budget
+			fail(String.valueOf(this.lastFailure), FailureCause.GATEWAY_REFUSED);
 			return;
 		}
 		RestartDecision decision = this.context.restartPolicy().decide(this.history);
@@ -533,6 +710,26 @@ final class InstanceHandle {
 			cause = cause.getCause();
 		}
 		return String.valueOf(cause.getMessage());
+	}
+
+	/**
+	 * An overlapped restart: the attempt that takes over while {@link #attempt} still serves the
+	 * shards. Its progress is not the instance's state, which stays READY until the successor
+	 * is READY too and the two swap. Guarded by the handle's lock.
+	 */
+	private static final class HandOver {
+
+		final InstanceAttempt successor;
+
+		/** Completes with the instance once the successor took over. */
+		final CompletableFuture<InstanceInfo> done = new CompletableFuture<>();
+
+		InstanceState state = InstanceState.SPAWNING;
+
+		HandOver(InstanceAttempt successor) {
+			this.successor = successor;
+		}
+
 	}
 
 }

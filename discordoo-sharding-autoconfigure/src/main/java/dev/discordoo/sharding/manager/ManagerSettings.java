@@ -10,9 +10,23 @@ import java.time.Duration;
  * @param shutdownTimeout how long an instance may take to stop gracefully before it is
  * destroyed forcibly, and then to be gone after that
  * @param readyTimeout how long an instance's local client may take from IDENTIFY to READY
+ * @param overlapRestarts whether a restart by hand of a READY instance starts its successor
+ * first and stops it only once the successor is READY
  */
 public record ManagerSettings(Duration spawnDelay, int spawnConcurrency, Duration shutdownTimeout,
-		Duration readyTimeout) {
+		Duration readyTimeout, boolean overlapRestarts) {
+
+	/**
+	 * Settings without overlapped restarts.
+	 * @param spawnDelay the least time between two spawns
+	 * @param spawnConcurrency how many instances may be starting at once
+	 * @param shutdownTimeout how long an instance may take to stop gracefully
+	 * @param readyTimeout how long an instance's local client may take from IDENTIFY to READY
+	 */
+	public ManagerSettings(Duration spawnDelay, int spawnConcurrency, Duration shutdownTimeout,
+			Duration readyTimeout) {
+		this(spawnDelay, spawnConcurrency, shutdownTimeout, readyTimeout, false);
+	}
 
 	/**
 	 * Validate the settings.

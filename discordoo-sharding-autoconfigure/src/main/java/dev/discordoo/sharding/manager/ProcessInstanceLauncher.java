@@ -1,6 +1,7 @@
 package dev.discordoo.sharding.manager;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.discordoo.sharding.cds.ClassDataCache;
 import dev.discordoo.sharding.protocol.InstanceEnvironment;
 
 /**
@@ -22,7 +24,7 @@ import dev.discordoo.sharding.protocol.InstanceEnvironment;
  * pattern of a child whose output the manager logs again, and the stdin guard: the manager
  * holds each child's stdin open, and the child exits when it ends.
  */
-public final class ProcessInstanceLauncher implements InstanceLauncher {
+public final class ProcessInstanceLauncher implements InstanceLauncher, AutoCloseable {
 
 	/**
 	 * The console log pattern of a child: level, logger and message. Its manager logs each
@@ -39,6 +41,8 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
 	private final Map<String, String> environment;
 
 	private final String host;
+
+	private final @Nullable ClassDataCache classData;
 
 	/**
 	 * Create a launcher that gives children no extra properties.
@@ -63,9 +67,25 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
 	 */
 	public ProcessInstanceLauncher(ChildJvmCommand command, Map<String, String> environment,
 			Map<String, String> properties, String host) {
+		this(command, environment, properties, host, null);
+	}
+
+	/**
+	 * Create a launcher whose children start from a class data cache once it is ready.
+	 * @param command the child's command line
+	 * @param environment extra environment variables for every child
+	 * @param properties extra application properties for every child, as in
+	 * {@link #ProcessInstanceLauncher(ChildJvmCommand, Map, Map, String)}
+	 * @param host the address the children's IPC servers listen on
+	 * @param classData the class data cache of the command's jar, or {@code null} to start
+	 * every child with the command as it is; closed with this launcher
+	 */
+	public ProcessInstanceLauncher(ChildJvmCommand command, Map<String, String> environment,
+			Map<String, String> properties, String host, @Nullable ClassDataCache classData) {
 		this.command = command;
 		this.environment = childEnvironment(environment, properties, System.getenv(SPRING_APPLICATION_JSON));
 		this.host = host;
+		this.classData = classData;
 	}
 
 	/**
@@ -132,16 +152,49 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
 		Map<String, String> variables = new LinkedHashMap<>(this.environment);
 		// the protocol's variables win over anything a user configured under the same names
 		variables.putAll(spawn.environment());
-		ChildProcess child = ChildProcess.start(spawn.index(), this.command.toCommandLine(), variables);
+		ChildProcess child = ChildProcess.start(spawn.index(), commandLine(variables), variables);
 		if (spawn.spare()) {
 			child.setLabel("spare " + spawn.index());
 		}
 		return new LaunchedProcess(child, spawn, this.host);
 	}
 
+	/**
+	 * The command of a child: from the class data cache's extracted jar with its archive
+	 * once that is ready, the configured command otherwise.
+	 */
+	private List<String> commandLine(Map<String, String> variables) {
+		ClassDataCache.Launch fast = (this.classData != null) ? this.classData.launch(variables) : null;
+		if (fast == null) {
+			return this.command.toCommandLine();
+		}
+		List<String> jvmArgs = new ArrayList<>(this.command.getJvmArgs());
+		jvmArgs.addAll(fast.jvmOptions());
+		return this.command.withJar(fast.jar()).withJvmArgs(jvmArgs).toCommandLine();
+	}
+
+	/**
+	 * Return the class data cache children start from, if any.
+	 * @return the cache, or {@code null} if children always start with the command as it is
+	 */
+	public @Nullable ClassDataCache getClassDataCache() {
+		return this.classData;
+	}
+
+	/**
+	 * Close the class data cache: a training run in progress is stopped.
+	 */
+	@Override
+	public void close() {
+		if (this.classData != null) {
+			this.classData.close();
+		}
+	}
+
 	@Override
 	public String toString() {
-		return "ProcessInstanceLauncher[" + this.command + "]";
+		return "ProcessInstanceLauncher[" + this.command + ((this.classData != null) ? ", " + this.classData : "")
+				+ "]";
 	}
 
 	private record LaunchedProcess(ChildProcess child, InstanceSpawn spawn, String host) implements LaunchedInstance {

@@ -29,6 +29,12 @@ public final class ErrorCode {
 	/** The local client (the bot) failed to start; the instance exits. */
 	public static final String CLIENT_START_FAILED = "CLIENT_START_FAILED";
 
+	/**
+	 * Discord's gateway closed a shard with a code no retry can fix (a wrong token, an invalid
+	 * shard, disallowed intents); the instance exits and is not restarted.
+	 */
+	public static final String GATEWAY_REFUSED = "GATEWAY_REFUSED";
+
 	/** A request named no handler on the receiving side. */
 	public static final String NO_HANDLER = "NO_HANDLER";
 

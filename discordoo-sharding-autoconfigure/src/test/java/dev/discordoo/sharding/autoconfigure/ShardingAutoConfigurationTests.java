@@ -1,5 +1,7 @@
 package dev.discordoo.sharding.autoconfigure;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +9,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -181,6 +184,54 @@ class ShardingAutoConfigurationTests {
 	}
 
 	@Test
+	void childrenOfAJarUseClassDataSharingUnlessItIsOff(@TempDir Path directory) throws Exception {
+		Path jar = Files.writeString(directory.resolve("bot.jar"), "a jar");
+		ApplicationContextRunner runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
+			.withUserConfiguration(PlainShardedApplication.class)
+			.withPropertyValues("discordoo.sharding.auto-startup=false", "discordoo.sharding.processes.jar=" + jar,
+					"discordoo.sharding.processes.class-data-cache-directory=" + directory.resolve("cache"));
+		runner.run((context) -> {
+			ProcessInstanceLauncher launcher = context.getBean(ProcessInstanceLauncher.class);
+			assertThat(launcher).asString().contains("-jar " + jar).contains("-XX:+UseSerialGC");
+			assertThat(launcher.getClassDataCache()).isNotNull().asString().contains(directory.resolve("cache").toString());
+		});
+		runner.withPropertyValues("discordoo.sharding.processes.class-data-sharing=off")
+			.run((context) -> assertThat(context.getBean(ProcessInstanceLauncher.class).getClassDataCache()).isNull());
+		// started from a class path, not a jar: nothing to share
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
+			.withUserConfiguration(PlainShardedApplication.class)
+			.withPropertyValues("discordoo.sharding.auto-startup=false",
+					"discordoo.sharding.processes.main-class=com.example.Bot")
+			.run((context) -> assertThat(context.getBean(ProcessInstanceLauncher.class).getClassDataCache()).isNull());
+	}
+
+	@Test
+	void emptyJvmArgsLeaveChildrenWithTheJvmsOwnDefaults() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
+			.withUserConfiguration(PlainShardedApplication.class)
+			.withPropertyValues("discordoo.sharding.auto-startup=false",
+					"discordoo.sharding.processes.main-class=com.example.Bot", "discordoo.sharding.processes.jvm-args=")
+			.run((context) -> {
+				ShardingProperties.Processes processes = context.getBean(ShardingProperties.class).processes();
+				assertThat(processes.jvmArgs()).isEmpty();
+				assertThat(context.getBean(ProcessInstanceLauncher.class)).asString().doesNotContain("-XX:");
+			});
+	}
+
+	@Test
+	void aJarWithAMainClassFailsNamingTheProperty() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
+			.withUserConfiguration(PlainShardedApplication.class)
+			.withPropertyValues("discordoo.sharding.auto-startup=false", "discordoo.sharding.processes.jar=bot.jar",
+					"discordoo.sharding.processes.main-class=com.example.Bot")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("discordoo.sharding.processes.jar"));
+	}
+
+	@Test
 	void processesModeWithoutAKnownMainClassFailsNamingTheProperty() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ShardingAutoConfiguration.class))
 			.withUserConfiguration(PlainShardedApplication.class)
@@ -278,7 +329,8 @@ class ShardingAutoConfigurationTests {
 		return messages.toString();
 	}
 
-	private static String[] instanceEnvironment() {
+	/** The environment a manager starts a worker instance with (index 3). */
+	static String[] instanceEnvironment() {
 		String managerId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, 1);
 		return new String[] { InstanceEnvironment.MANAGER_ID + "=" + managerId,
 				InstanceEnvironment.INSTANCE_ID + "=" + DiscordooSnowflake.generate(3, 1),

@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 class FakeDiscordTests {
@@ -61,8 +62,30 @@ class FakeDiscordTests {
 	}
 
 	@Test
+	void usersMeAnswersTheBotUserAndEveryCallIsRecorded() throws Exception {
+		HttpResponse<String> me = get("/users/@me", "Bot " + TOKEN);
+		assertThat(me.statusCode()).isEqualTo(200);
+		JsonNode user = mapper.readTree(me.body());
+		assertThat(user.path("id").asString()).isEqualTo(Long.toUnsignedString(this.discord.botUserId()));
+		assertThat(user.path("bot").booleanValue()).isTrue();
+		assertThat(get("/users/@me", "Bot wrong").statusCode()).isEqualTo(401);
+		assertThat(post("/users/@me", "{}").statusCode()).isEqualTo(405);
+		assertThat(this.discord.restCalls()).extracting(FakeDiscord.RestCall::method, FakeDiscord.RestCall::path)
+			.containsExactly(tuple("GET", "/api/v10/users/@me"), tuple("GET", "/api/v10/users/@me"),
+					tuple("POST", "/api/v10/users/@me"));
+		assertThat(this.discord.gatewayBotCalls()).isZero();
+	}
+
+	@Test
+	void botUserIdIsTheFirstPartOfADiscordLikeToken() {
+		try (FakeDiscord other = FakeDiscord.start("MTA5ODc2NTQzMjEwOTg3NjU0.GfAke.secret")) {
+			assertThat(other.botUserId()).isEqualTo(109876543210987654L);
+		}
+	}
+
+	@Test
 	void unknownPathsAreNotFound() throws Exception {
-		assertThat(get("/users/@me", "Bot " + TOKEN).statusCode()).isEqualTo(404);
+		assertThat(get("/guilds/1", "Bot " + TOKEN).statusCode()).isEqualTo(404);
 	}
 
 	@Test
@@ -145,6 +168,9 @@ class FakeDiscordTests {
 
 	@Test
 	void budgetResetsLazilyOnceItsResetTimePasses() throws Exception {
+		// a first request warms the server and the client up, so that the next one comes
+		// well inside the 300ms
+		assertThat(remainingFromGatewayBot()).isEqualTo(1000);
 		this.discord.sessionStartLimit(10, 0, Duration.ofMillis(300));
 		assertThat(remainingFromGatewayBot()).isZero();
 		await().atMost(Duration.ofSeconds(5))

@@ -105,6 +105,16 @@ class ChildJvmCommandTests {
 	}
 
 	@Test
+	void aJarReplacesTheClassPathAndMainClass() {
+		ChildJvmCommand command = ChildJvmCommand.forJvm(MAIN, properties(CLASS_PATH, MAIN), Optional.of(JAVA))
+			.withJvmArgs(List.of("-Xmx256m"))
+			.withJar("/cache/app.jar");
+		assertThat(command.toCommandLine()).containsExactly(JAVA, "-Xmx256m", "-jar", "/cache/app.jar");
+		assertThat(command.getJar()).isEqualTo("/cache/app.jar");
+		assertThat(ChildJvmCommand.forJar("bot.jar").toCommandLine()).endsWith("-jar", "bot.jar");
+	}
+
+	@Test
 	void withMethodsReturnCopies() {
 		ChildJvmCommand original = ChildJvmCommand.forJvm(MAIN, properties(CLASS_PATH, MAIN), Optional.of(JAVA));
 		original.withJvmArgs(List.of("-Xmx1g")).withArgs(List.of("--a")).withMainClass("a.B").withClassPath("x");

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -114,7 +115,8 @@ class ManagerRaceTests {
 	@Test
 	void aRestartRacingTheManagersStopSpawnsNothingAfterIt() {
 		this.gated.open();
-		ManagerTestSupport support = start(Map.of());
+		// not overlapped: the restart stops the instance first, then would spawn it again
+		ManagerTestSupport support = start(Map.of("discordoo.sharding.restart.overlap", "false"));
 		support.awaitAllReady(Duration.ofSeconds(30));
 		support.manager.restart(0);
 		support.manager.stop();
@@ -125,6 +127,25 @@ class ManagerRaceTests {
 			.until(() -> this.gated.launches.get() == launches
 					&& support.manager.instance(0).state() == InstanceState.STOPPED);
 		assertThat(launches).isEqualTo(1);
+		assertThat(this.gated.running()).isEmpty();
+	}
+
+	@Test
+	void anOverlappedRestartRacingTheManagersStopLeavesNeitherAttemptRunning() {
+		this.gated.open();
+		ManagerTestSupport support = start(Map.of("discordoo.sharding.restart.overlap", "true"));
+		support.awaitAllReady(Duration.ofSeconds(30));
+		// the successor may or may not have been launched when the stop begins: both are races
+		// the stop must win, and neither the predecessor nor the successor may outlive it
+		support.manager.restart(0);
+		support.manager.stop();
+		assertThat(support.manager.instance(0).state()).isEqualTo(InstanceState.STOPPED);
+		int launches = this.gated.launches.get();
+		assertThat(launches).isBetween(1, 2);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.gated.running().isEmpty());
+		await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5))
+			.until(() -> this.gated.launches.get() == launches
+					&& support.manager.instance(0).state() == InstanceState.STOPPED);
 	}
 
 	private ManagerTestSupport start(Map<String, Object> extra) {
@@ -143,6 +164,8 @@ class ManagerRaceTests {
 
 		final AtomicInteger launches = new AtomicInteger();
 
+		private final List<LaunchedInstance> launched = new CopyOnWriteArrayList<>();
+
 		private final Semaphore gate = new Semaphore(0);
 
 		volatile boolean neverExits;
@@ -153,8 +176,14 @@ class ManagerRaceTests {
 				this.gate.acquireUninterruptibly();
 				this.gate.release(this.opened ? 1 : 0);
 				LaunchedInstance launched = delegate.launch(spawn);
+				this.launched.add(launched);
 				return this.neverExits ? new NeverExits(launched) : launched;
 			};
+		}
+
+		/** The launched instances whose exit has not been seen yet. */
+		List<LaunchedInstance> running() {
+			return this.launched.stream().filter((launched) -> !launched.onExit().isDone()).toList();
 		}
 
 		private volatile boolean opened;

@@ -1,6 +1,9 @@
 package dev.discordoo.sharding.manager;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -185,6 +190,53 @@ final class ManagerTestSupport implements AutoCloseable {
 			.stream()
 			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("discordoo-instance-ipc-timer"))
 			.count();
+	}
+
+	/**
+	 * Start {@link TestBotApplication} as a manager in a JVM of its own (so that a test can
+	 * kill it), echo its output prefixed with {@code [separate manager]}, and wait until it
+	 * logs that all its instances are READY.
+	 * @param instances how many instances it runs
+	 * @param environment extra environment variables of the manager
+	 * @param arguments its command-line arguments
+	 * @return the manager's process; the caller destroys it
+	 */
+	static Process startSeparateManager(int instances, Map<String, String> environment, List<String> arguments)
+			throws Exception {
+		List<String> command = new ArrayList<>(
+				ChildJvmCommand.forCurrentJvm(TestBotApplication.class.getName()).toCommandLine());
+		command.addAll(arguments);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		builder.environment().putAll(environment);
+		Process manager = builder.start();
+		CompletableFuture<Void> allReady = new CompletableFuture<>();
+		String ready = "All " + instances + " sharding instances are READY";
+		Thread reader = new Thread(() -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(manager.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = lines.readLine()) != null) {
+					System.out.println("[separate manager] " + line);
+					if (line.contains(ready)) {
+						allReady.complete(null);
+					}
+				}
+			}
+			catch (Exception ex) {
+				allReady.completeExceptionally(ex);
+			}
+		});
+		reader.setDaemon(true);
+		reader.start();
+		try {
+			allReady.get(180, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			manager.descendants().forEach(ProcessHandle::destroyForcibly);
+			manager.destroyForcibly();
+			throw ex;
+		}
+		return manager;
 	}
 
 	static void signal(String signal, long pid) throws Exception {

@@ -1,15 +1,11 @@
 package dev.discordoo.sharding.manager;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -98,32 +94,11 @@ class ProcessesFailureTests {
 	@ParameterizedTest(name = "manager gets SIG{0}")
 	@ValueSource(strings = { "KILL", "STOP" })
 	void aManagerThatDiesOrFreezesLeavesNoInstanceBehind(String signal) throws Exception {
-		List<String> command = new ArrayList<>(
-				ChildJvmCommand.forCurrentJvm(TestBotApplication.class.getName()).toCommandLine());
-		command.addAll(List.of("--discordoo.sharding.shards=2",
-				"--discordoo.sharding.processes.main-class=" + TestBotApplication.class.getName(),
-				"--discordoo.sharding.processes.jvm-args=" + ManagerTestSupport.FAST_CHILD_JVM_ARGS,
-				"--discordoo.sharding.heartbeat.interval=300ms", "--discordoo.sharding.spawn.concurrency=2"));
-		this.separateManager = new ProcessBuilder(command).redirectErrorStream(true).start();
-		CompletableFuture<Void> allReady = new CompletableFuture<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader lines = new BufferedReader(
-					new InputStreamReader(this.separateManager.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = lines.readLine()) != null) {
-					System.out.println("[separate manager] " + line);
-					if (line.contains("All 2 sharding instances are READY")) {
-						allReady.complete(null);
-					}
-				}
-			}
-			catch (Exception ex) {
-				allReady.completeExceptionally(ex);
-			}
-		});
-		reader.setDaemon(true);
-		reader.start();
-		allReady.get(120, TimeUnit.SECONDS);
+		this.separateManager = ManagerTestSupport.startSeparateManager(2, Map.of(),
+				List.of("--discordoo.sharding.shards=2",
+						"--discordoo.sharding.processes.main-class=" + TestBotApplication.class.getName(),
+						"--discordoo.sharding.processes.jvm-args=" + ManagerTestSupport.FAST_CHILD_JVM_ARGS,
+						"--discordoo.sharding.heartbeat.interval=300ms", "--discordoo.sharding.spawn.concurrency=2"));
 		List<ProcessHandle> instances = this.separateManager.children().toList();
 		assertThat(instances).hasSize(2).allMatch(ProcessHandle::isAlive);
 

@@ -1,6 +1,7 @@
 package dev.discordoo.sharding.manager;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.InstanceStateChangedEvent;
 import dev.discordoo.sharding.metrics.ShardingManagerMetrics;
 import dev.discordoo.sharding.testbot.RecordingMessageHandler;
+import dev.discordoo.sharding.testbot.TestBotApplication;
 import dev.discordoo.sharding.testbot.TestBotHandlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,7 +93,7 @@ class WorkersModeTests {
 	@Test
 	void restartAllIsRollingOneInstanceAtATime() throws Exception {
 		this.support = this.managers.start(Map.of("discordoo.sharding.mode", "workers",
-				"discordoo.sharding.shards", "3"));
+				"discordoo.sharding.shards", "3", "discordoo.sharding.restart.overlap", "false"));
 		this.support.awaitAllReady(Duration.ofSeconds(60));
 		List<String> before = this.support.manager.instances().stream().map(InstanceInfo::id).toList();
 		this.support.transitions.clear();
@@ -112,6 +114,43 @@ class WorkersModeTests {
 			assertThat(order).containsExactly("0:STOPPING", "0:READY", "1:STOPPING", "1:READY", "2:STOPPING",
 					"2:READY");
 		});
+	}
+
+	@Test
+	void anOverlappedRestartAllStopsEachPredecessorOnlyOnceItsSuccessorIsReady() throws Exception {
+		// a generous heartbeat tolerance: a loss on a starved machine would restart an instance
+		// under a new id, and this test is about planned hand-overs only
+		this.support = this.managers.start(Map.of("discordoo.sharding.mode", "workers",
+				"discordoo.sharding.shards", "3", "discordoo.sharding.heartbeat.tolerance", "10"));
+		this.support.awaitAllReady(Duration.ofSeconds(60));
+		List<String> before = this.support.manager.instances().stream().map(InstanceInfo::id).toList();
+		this.support.transitions.clear();
+		TestBotApplication.LIFECYCLE.clear();
+		List<InstanceInfo> after = this.support.manager.restartAll().get(60, TimeUnit.SECONDS);
+		assertThat(after).extracting(InstanceInfo::index).containsExactly(0, 1, 2);
+		assertThat(after).allMatch((info) -> info.state() == InstanceState.READY);
+		// every predecessor is destroyed, and only after its successor started; the next
+		// instance's successor only starts once the previous hand-over is done
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			List<String> expected = new ArrayList<>();
+			for (int index = 0; index < 3; index++) {
+				expected.add("started " + after.get(index).id());
+				expected.add("destroyed " + before.get(index));
+			}
+			assertThat(List.copyOf(TestBotApplication.LIFECYCLE)).containsSubsequence(expected);
+		});
+		for (int index = 0; index < 3; index++) {
+			assertThat(after.get(index).id()).isNotEqualTo(before.get(index));
+			assertThat(this.support.manager.instance(index).id()).isEqualTo(after.get(index).id());
+		}
+		// the instances never stopped serving: READY throughout, one hand-over each
+		assertThat(this.support.transitions).allSatisfy((event) -> {
+			assertThat(event.getPreviousState()).isEqualTo(InstanceState.READY);
+			assertThat(event.getState()).isEqualTo(InstanceState.READY);
+			assertThat(event.getReason()).startsWith("handed over to " + event.getInstance().id());
+		});
+		assertThat(this.support.transitions).extracting((event) -> event.getInstance().index())
+			.containsExactly(0, 1, 2);
 	}
 
 	@Test

@@ -3,6 +3,8 @@ package dev.discordoo.sharding.testbot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -10,6 +12,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 
 import dev.discordoo.sharding.EnableSharding;
@@ -44,6 +47,12 @@ public class TestBotApplication {
 	 */
 	public static final AtomicReference<CountDownLatch> DESTROY_GATE = new AtomicReference<>(new CountDownLatch(1));
 
+	/**
+	 * What the clients of the workers in this JVM did, in order: {@code started <instance id>}
+	 * once a client's start is done, {@code destroyed <instance id>} when it is destroyed.
+	 */
+	public static final Queue<String> LIFECYCLE = new ConcurrentLinkedQueue<>();
+
 
 	public static void main(String[] args) {
 		SpringApplication.run(TestBotApplication.class, args);
@@ -64,12 +73,15 @@ public class TestBotApplication {
 		}
 	}
 
+	/** The test bot's own client; {@code testbot.jda=true} leaves the starter's JDA client in. */
 	@Bean
+	@ConditionalOnBooleanProperty(name = "testbot.jda", havingValue = false, matchIfMissing = true)
 	ShardClient testBotClient(ObjectProvider<InstanceRuntime> runtime, ObjectProvider<ShardingInstance> instance,
 			@Value("${testbot.fail-file:}") String failFile,
 			@Value("${testbot.fail-with-error:false}") boolean failWithError,
 			@Value("${testbot.hang-on-destroy:false}") boolean hangOnDestroy,
-			@Value("${testbot.hang-on-start:false}") boolean hangOnStart, @Value("${testbot.echo:}") String echo,
+			@Value("${testbot.hang-on-start:false}") boolean hangOnStart,
+			@Value("${testbot.hang-file:}") String hangFile, @Value("${testbot.echo:}") String echo,
 			@Value("${testbot.identify-url:}") String identifyUrl, @Value("${testbot.token:}") String token) {
 		return new ShardClient() {
 
@@ -83,7 +95,7 @@ public class TestBotApplication {
 				if (failWithError) {
 					throw new NoClassDefFoundError("testbot told to fail with an Error");
 				}
-				if (hangOnStart) {
+				if (hangOnStart || (!hangFile.isEmpty() && Files.exists(Path.of(hangFile)))) {
 					// never ready: a client stuck waiting for its gateway
 					this.destroyed.await();
 					return;
@@ -99,6 +111,7 @@ public class TestBotApplication {
 						}
 					}
 				}
+				LIFECYCLE.add("started " + assignment.instanceId());
 				runtime.getObject().managerLink()
 					.dispatch(ASSIGNED, Map.of("index", assignment.instanceIndex(), "shards", assignment.shards(),
 							"total", assignment.totalShards(), "pid", ProcessHandle.current().pid(), "echo", echo));
@@ -106,6 +119,7 @@ public class TestBotApplication {
 
 			@Override
 			public void destroy() {
+				runtime.ifAvailable((each) -> LIFECYCLE.add("destroyed " + each.identity().instanceId()));
 				this.destroyed.countDown();
 				if (hangOnDestroy) {
 					awaitUninterruptibly(DESTROY_GATE.get());

@@ -148,6 +148,17 @@ public class TestBotHandlers {
 		return this.instance.getObject().gateway();
 	}
 
+	/**
+	 * Reports that Discord's gateway refused this instance's first shard with the close code
+	 * in the payload, as a client does on a close code no retry can fix.
+	 */
+	@ShardRequestHandler("refuse-shard")
+	String refuseShard(int closeCode) {
+		ShardingInstance sharding = this.instance.getObject();
+		sharding.reportGatewayRefused(sharding.assignment().shards().get(0), closeCode, "refused by the test");
+		return "REPORTED";
+	}
+
 	private int self() {
 		return this.instance.getObject().assignment().instanceIndex();
 	}

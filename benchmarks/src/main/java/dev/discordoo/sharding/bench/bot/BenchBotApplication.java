@@ -9,6 +9,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
@@ -27,7 +28,8 @@ import dev.discordoo.sharding.protocol.InstanceEnvironment;
  * answers any request with its payload, which is what the fan-out scenario measures. With
  * {@code bench.identify=true} each shard first waits for the manager's identify permit and
  * reports READY right after, as a gateway client would around its IDENTIFY: what the
- * identify scenario measures.
+ * identify scenario measures. With {@code bench.jda=true} (and a Discord token) it declares no
+ * client, so the instance runs the starter's JDA client: what the jda scenario measures.
  */
 @SpringBootApplication
 @EnableSharding
@@ -55,6 +57,7 @@ public class BenchBotApplication {
 	}
 
 	@Bean
+	@ConditionalOnBooleanProperty(name = "bench.jda", havingValue = false, matchIfMissing = true)
 	ShardClient benchShardClient(ObjectProvider<ShardingInstance> instance,
 			@Value("${bench.identify:false}") boolean identify) {
 		return new ShardClient() {

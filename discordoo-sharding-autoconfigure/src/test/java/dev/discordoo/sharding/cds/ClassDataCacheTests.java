@@ -1,0 +1,356 @@
+package dev.discordoo.sharding.cds;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.loader.tools.Library;
+import org.springframework.boot.loader.tools.LibraryScope;
+import org.springframework.boot.loader.tools.Repackager;
+
+import dev.discordoo.sharding.manager.ChildJvmCommand;
+import dev.discordoo.sharding.manager.InstanceSpawn;
+import dev.discordoo.sharding.manager.LaunchedInstance;
+import dev.discordoo.sharding.manager.ProcessInstanceLauncher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link ClassDataCache}, with real jars and real JVMs: the jars are assembled
+ * here from {@link CdsProbeMain}, the executable one by Spring Boot's own repackager, and
+ * every archive is made by a real training run and checked by a JVM that maps it.
+ */
+class ClassDataCacheTests {
+
+	private static final List<String> JVM_ARGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+			"-XX:CICompilerCount=1");
+
+	private static final String JAVA = ProcessHandle.current()
+		.info()
+		.command()
+		.orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+
+	@TempDir
+	static Path shared;
+
+	static Path plainJar;
+
+	static Path cacheDirectory;
+
+	/** The entry of {@link #plainJar} on this JDK. */
+	static Path plainEntry;
+
+	@BeforeAll
+	static void makeAnEntryOfAPlainJar() throws Exception {
+		plainJar = probeJar(shared.resolve("probe.jar"), "v1");
+		cacheDirectory = shared.resolve("cache");
+		try (ClassDataCache cache = new ClassDataCache(cacheDirectory, JAVA, plainJar, JVM_ARGS)) {
+			ClassDataCache.Launch launch = awaitMade(cache, environment(shared.resolve("plain-runs.txt")));
+			plainEntry = Path.of(launch.jar()).getParent().getParent();
+		}
+	}
+
+	@Test
+	void theNextCacheOfTheSameJarUsesTheEntryWithoutTrainingAgain() throws Exception {
+		try (ClassDataCache cache = new ClassDataCache(cacheDirectory, JAVA, plainJar, JVM_ARGS)) {
+			ClassDataCache.Launch launch = cache.launch(environment(shared.resolve("plain-runs.txt")));
+			assertThat(launch).isNotNull();
+			assertThat(launch.jar()).startsWith(cacheDirectory.toString()).endsWith("app.jar");
+			assertThat(launch.jvmOptions()).singleElement()
+				.asString()
+				.startsWith(Runtime.version().feature() >= 25 ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=");
+			assertThat(cache.availability()).isCompletedWithValue(true);
+			assertThat(Files.readAllLines(shared.resolve("plain-runs.txt"))).hasSize(1);
+			assertStartsFromTheArchive(JAVA, launch);
+		}
+	}
+
+	@Test
+	void aLauncherStartsChildrenPlainlyThenFromTheCache() throws Exception {
+		Path runs = shared.resolve("launcher-runs.txt");
+		Path jar = probeJar(shared.resolve("launcher.jar"), "launcher");
+		ClassDataCache cache = new ClassDataCache(shared.resolve("launcher-cache"), JAVA, jar, JVM_ARGS);
+		try (ProcessInstanceLauncher launcher = new ProcessInstanceLauncher(
+				ChildJvmCommand.forJar(jar.toString()).withJvmArgs(JVM_ARGS), Map.of("CDS_PROBE_RUNS", runs.toString()),
+				Map.of(), "127.0.0.1", cache)) {
+			List<String> first = startedCommand(launcher, 0);
+			assertThat(first).containsSubsequence("-jar", jar.toString()).noneMatch((arg) -> arg.startsWith("-XX:Shared"));
+			assertThat(cache.availability().get(60, TimeUnit.SECONDS)).as(String.valueOf(cache.unavailableReason()))
+				.isTrue();
+			List<String> next = startedCommand(launcher, 1);
+			assertThat(next).containsSubsequence("-jar", cache.launch(Map.of()).jar())
+				.anyMatch((arg) -> arg.startsWith("-XX:SharedArchiveFile=") || arg.startsWith("-XX:AOTCache="));
+			// the training run had the environment of a child: the launcher's variables too
+			assertThat(Files.readAllLines(runs)).hasSize(1);
+		}
+	}
+
+	@Test
+	void anExecutableJarIsExtractedWithBootsToolsAndItsChildrenStartFromTheArchive() throws Exception {
+		Path jar = probeJar(shared.resolve("boot.jar"), "boot");
+		Repackager repackager = new Repackager(jar.toFile());
+		repackager.setBackupSource(false);
+		// as in every Boot application: Boot's tools need Spring's core
+		List<File> libraries = new ArrayList<>();
+		for (Class<?> type : List.of(org.springframework.util.ClassUtils.class, org.apache.commons.logging.Log.class)) {
+			libraries.add(new File(type.getProtectionDomain().getCodeSource().getLocation().toURI()));
+		}
+		repackager.repackage((callback) -> {
+			for (File library : libraries) {
+				callback.library(new Library(library, LibraryScope.RUNTIME));
+			}
+		});
+		try (ClassDataCache cache = new ClassDataCache(shared.resolve("boot-cache"), JAVA, jar, JVM_ARGS)) {
+			ClassDataCache.Launch launch = awaitMade(cache, environment(shared.resolve("boot-runs.txt")));
+			Path extracted = Path.of(launch.jar()).getParent();
+			assertThat(extracted.resolve("lib")).isDirectory();
+			assertStartsFromTheArchive(JAVA, launch);
+		}
+	}
+
+	@Test
+	void aChangedJarMakesANewEntry() throws Exception {
+		Path changed = probeJar(shared.resolve("changed/probe.jar"), "v2");
+		try (ClassDataCache cache = new ClassDataCache(cacheDirectory, JAVA, changed, JVM_ARGS)) {
+			ClassDataCache.Launch launch = awaitMade(cache, environment(shared.resolve("changed-runs.txt")));
+			assertThat(Path.of(launch.jar()).getParent().getParent()).isNotEqualTo(plainEntry);
+			assertThat(Files.readAllLines(shared.resolve("changed-runs.txt"))).hasSize(1);
+		}
+	}
+
+	@Test
+	void aChangedJdkMakesANewEntry() throws Exception {
+		// the same JDK behind a home of its own whose release file says it was updated in place
+		Path home = shared.resolve("updated-jdk");
+		Files.createDirectories(home.resolve("bin"));
+		Path realHome = Path.of(JAVA).toRealPath().getParent().getParent();
+		Files.writeString(home.resolve("release"),
+				Files.readString(realHome.resolve("release")) + "\nIMPLEMENTOR_VERSION=\"updated in place\"\n");
+		Path java = home.resolve("bin/java");
+		Files.writeString(java, "#!/bin/sh\nexec '" + Path.of(JAVA).toRealPath() + "' \"$@\"\n");
+		Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+		try (ClassDataCache cache = new ClassDataCache(cacheDirectory, java.toString(), plainJar, JVM_ARGS)) {
+			ClassDataCache.Launch launch = awaitMade(cache, environment(shared.resolve("jdk-runs.txt")));
+			assertThat(Path.of(launch.jar()).getParent().getParent()).isNotEqualTo(plainEntry);
+			assertThat(Files.readAllLines(shared.resolve("jdk-runs.txt"))).hasSize(1);
+		}
+	}
+
+	@Test
+	void onJdk25ChildrenStartFromAnAotCache() throws Exception {
+		Optional<Path> jdk25 = jdk25();
+		assumeThat(jdk25).as("a JDK 25 or later beside this one").isPresent();
+		String java = jdk25.get().resolve("bin/java").toString();
+		try (ClassDataCache cache = new ClassDataCache(shared.resolve("aot-cache"), java, plainJar, JVM_ARGS)) {
+			ClassDataCache.Launch launch = awaitMade(cache, environment(shared.resolve("aot-runs.txt")));
+			assertThat(launch.jvmOptions()).singleElement().asString().startsWith("-XX:AOTCache=");
+			assertStartsFromTheArchive(java, launch);
+		}
+	}
+
+	@Test
+	void anArchiveThatChangedOnDiskIsNotUsedAndIsMadeAgainByTheNextCache() throws Exception {
+		Path copy = shared.resolve("corrupt-cache");
+		copyWithTimes(cacheDirectory, copy);
+		Path archive;
+		try (ClassDataCache cache = new ClassDataCache(copy, JAVA, plainJar, JVM_ARGS)) {
+			ClassDataCache.Launch launch = cache.launch(environment(null));
+			assertThat(launch).isNotNull();
+			archive = Path.of(launch.jvmOptions().get(0).substring(launch.jvmOptions().get(0).indexOf('=') + 1));
+			try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
+				file.seek(file.length() / 2);
+				file.write("garbage".getBytes(StandardCharsets.UTF_8));
+			}
+			Files.setLastModifiedTime(archive,
+					FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() + 2000));
+			assertThat(cache.launch(environment(null))).isNull();
+			assertThat(cache.unavailableReason()).contains(archive.toString()).contains("changed");
+			assertThat(archive.getParent()).doesNotExist();
+			assertThat(cache.launch(environment(null))).isNull();
+		}
+		try (ClassDataCache next = new ClassDataCache(copy, JAVA, plainJar, JVM_ARGS)) {
+			ClassDataCache.Launch launch = awaitMade(next, environment(shared.resolve("corrupt-runs.txt")));
+			assertThat(launch.jvmOptions().get(0)).endsWith(archive.toString());
+		}
+	}
+
+	@Test
+	void anUnwritableDirectoryMeansPlainStartsAndSaysWhy() throws Exception {
+		Path notADirectory = Files.writeString(shared.resolve("a-file"), "not a directory");
+		try (ClassDataCache cache = new ClassDataCache(notADirectory.resolve("cache"), JAVA, plainJar, JVM_ARGS)) {
+			assertThat(cache.launch(environment(null))).isNull();
+			assertThat(cache.availability().get(30, TimeUnit.SECONDS)).isFalse();
+			assertThat(cache.unavailableReason()).contains(notADirectory.toString());
+			assertThat(cache.launch(environment(null))).isNull();
+		}
+	}
+
+	@Test
+	void aDirectoryOthersCanWriteIsRefused() throws Exception {
+		Path open = Files.createDirectories(shared.resolve("world-writable"));
+		Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+		try (ClassDataCache cache = new ClassDataCache(open, JAVA, plainJar, JVM_ARGS)) {
+			assertThat(cache.launch(environment(null))).isNull();
+			assertThat(cache.availability().get(30, TimeUnit.SECONDS)).isFalse();
+			assertThat(cache.unavailableReason()).contains("writable by other users");
+		}
+	}
+
+	@Test
+	void jvmArgumentsThatManageSharingThemselvesTurnTheCacheOff() throws Exception {
+		List<String> own = new ArrayList<>(JVM_ARGS);
+		own.add("-XX:SharedArchiveFile=/somewhere/own.jsa");
+		Path directory = shared.resolve("own-cache");
+		try (ClassDataCache cache = new ClassDataCache(directory, JAVA, plainJar, own)) {
+			assertThat(cache.launch(environment(null))).isNull();
+			assertThat(cache.availability().get(30, TimeUnit.SECONDS)).isFalse();
+			assertThat(cache.unavailableReason()).contains("-XX:SharedArchiveFile=/somewhere/own.jsa");
+		}
+		assertThat(directory).doesNotExist();
+	}
+
+	@Test
+	void aJdkWithoutAReleaseFileMeansPlainStarts() throws Exception {
+		Path home = Files.createDirectories(shared.resolve("no-release/bin"));
+		Path java = Files.writeString(home.resolve("java"), "#!/bin/sh\nexit 1\n");
+		try (ClassDataCache cache = new ClassDataCache(shared.resolve("no-release-cache"), java.toString(), plainJar,
+				JVM_ARGS)) {
+			assertThat(cache.launch(environment(null))).isNull();
+			assertThat(cache.availability().get(30, TimeUnit.SECONDS)).isFalse();
+			assertThat(cache.unavailableReason()).contains("release");
+		}
+	}
+
+	private static ClassDataCache.Launch awaitMade(ClassDataCache cache, Map<String, String> environment)
+			throws Exception {
+		assertThat(cache.launch(environment)).as("the first launch starts plainly").isNull();
+		assertThat(cache.availability().get(90, TimeUnit.SECONDS)).as(String.valueOf(cache.unavailableReason()))
+			.isTrue();
+		ClassDataCache.Launch launch = cache.launch(environment);
+		assertThat(launch).isNotNull();
+		return launch;
+	}
+
+	/** Start a child with the launch and the JVM's class loading log: the probe's classes must come from it. */
+	private static void assertStartsFromTheArchive(String java, ClassDataCache.Launch launch) throws Exception {
+		List<String> command = new ArrayList<>();
+		command.add(java);
+		command.addAll(JVM_ARGS);
+		command.addAll(launch.jvmOptions());
+		command.add("-Xlog:class+load=info");
+		command.add("-Dspring.context.exit=onRefresh");
+		command.add("-jar");
+		command.add(launch.jar());
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		try (InputStream out = process.getInputStream()) {
+			String output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			assertThat(process.exitValue()).as(output).isZero();
+			assertThat(output.lines()).as(output)
+				.anyMatch((line) -> line.contains(CdsProbeMain.Payload.class.getName())
+						&& line.contains("source: shared objects file"));
+		}
+		finally {
+			process.destroyForcibly();
+		}
+	}
+
+	private static List<String> startedCommand(ProcessInstanceLauncher launcher, int index) throws Exception {
+		LaunchedInstance launched = launcher
+			.launch(new InstanceSpawn(index, "1", Integer.toString(1000 + index), "0123456789abcdef"));
+		try {
+			launched.endpoint().get(30, TimeUnit.SECONDS);
+			ProcessHandle handle = ProcessHandle.of(launched.pid()).orElseThrow();
+			return List.of(handle.info().arguments().orElseThrow());
+		}
+		finally {
+			launched.destroyForcibly();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> ProcessHandle.of(launched.pid()).map((handle) -> !handle.isAlive()).orElse(true));
+		}
+	}
+
+	private static void copyWithTimes(Path from, Path to) throws IOException {
+		try (Stream<Path> paths = Files.walk(from)) {
+			for (Path path : paths.toList()) {
+				Files.copy(path, to.resolve(from.relativize(path).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+			}
+		}
+	}
+
+	private static Map<String, String> environment(Path runs) {
+		Map<String, String> environment = new LinkedHashMap<>();
+		environment.put("DISCORDOO_SHARDING_INSTANCE_ID", "1001");
+		if (runs != null) {
+			environment.put("CDS_PROBE_RUNS", runs.toString());
+		}
+		return environment;
+	}
+
+	/** A jar of the probe application; {@code version} changes its content. */
+	static Path probeJar(Path jar, String version) throws IOException {
+		Files.createDirectories(jar.getParent());
+		Manifest manifest = new Manifest();
+		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+		manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, CdsProbeMain.class.getName());
+		try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+			for (Class<?> type : List.of(CdsProbeMain.class, CdsProbeMain.Payload.class)) {
+				String name = type.getName().replace('.', '/') + ".class";
+				out.putNextEntry(new JarEntry(name));
+				try (InputStream in = type.getClassLoader().getResourceAsStream(name)) {
+					in.transferTo(out);
+				}
+				out.closeEntry();
+			}
+			out.putNextEntry(new JarEntry("version.txt"));
+			out.write(version.getBytes(StandardCharsets.UTF_8));
+			out.closeEntry();
+		}
+		return jar;
+	}
+
+	/** A JDK of feature version 25 or later in the usual JVM directory, if one is installed. */
+	private static Optional<Path> jdk25() throws IOException {
+		Path jvms = Path.of("/usr/lib/jvm");
+		if (!Files.isDirectory(jvms)) {
+			return Optional.empty();
+		}
+		try (Stream<Path> homes = Files.list(jvms)) {
+			return homes.filter((home) -> Files.isExecutable(home.resolve("bin/java"))).filter((home) -> {
+				try {
+					return ChildJdk.of(home.resolve("bin/java").toString()).aotCache();
+				}
+				catch (IOException ex) {
+					return false;
+				}
+			}).findFirst();
+		}
+	}
+
+}
