@@ -136,6 +136,15 @@ final class FrameWriter {
 	}
 
 	/**
+	 * Return whether {@link #close()} was called: the connection may still be open while the
+	 * last frames are written, but nothing more is to be read from it or sent on it.
+	 * @return whether it is closing or closed
+	 */
+	boolean isClosing() {
+		return this.closing;
+	}
+
+	/**
 	 * Return how many bytes wait to be written.
 	 * @return the bytes, headers included
 	 */

@@ -226,6 +226,11 @@ public final class IpcClient implements AutoCloseable {
 			return;
 		}
 		IpcLink established = this.link;
+		if (established == null && current.isClosing()) {
+			// refused during the handshake (a packet before IDENTIFY): an IDENTIFY that follows
+			// on it must not make a link of a connection being closed; the next tick reconnects
+			return;
+		}
 		Packet packet;
 		try {
 			packet = current.decode(frame);

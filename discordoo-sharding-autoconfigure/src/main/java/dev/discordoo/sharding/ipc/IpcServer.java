@@ -82,7 +82,9 @@ public final class IpcServer implements AutoCloseable {
 	public interface Listener extends IpcLinkHandler {
 
 		/**
-		 * A manager passed the handshake. Runs before any packet of the link is handled.
+		 * A manager passed the handshake. Runs before any packet of the link is handed to the
+		 * listener's other methods (heartbeat acks and responses, which the link handles
+		 * itself, need no listener).
 		 * @param link the manager link
 		 * @param hello the manager's HELLO: shards, total shards, heartbeat interval
 		 */
@@ -324,6 +326,10 @@ public final class IpcServer implements AutoCloseable {
 		}
 
 		void onFrame(Object frame) {
+			if (this.state.get() == ConnectionState.CLOSED) {
+				// refused already: what it sent after the refusing frame is not read
+				return;
+			}
 			Packet packet;
 			try {
 				packet = this.packets.decode(frame);
@@ -344,7 +350,7 @@ public final class IpcServer implements AutoCloseable {
 					onHello(packet);
 				}
 				else {
-					// AUTHENTICATED is set only once the link is
+					// set on this thread, with AUTHENTICATED, before it read another frame
 					IpcLink authenticated = Objects.requireNonNull(this.link);
 					// decode accepted it, so it is a frame body
 					authenticated.onPacket(packet, ((byte[]) frame).length);
@@ -398,6 +404,12 @@ public final class IpcServer implements AutoCloseable {
 				IpcServer.this.managerClaimed.set(false);
 				return;
 			}
+			// IDENTIFY is queued before the link exists: the manager refuses anything that comes
+			// before it (and the instance would then refuse the manager's next connection, having
+			// taken this one as its link), so nothing of the link may be able to send yet: not its
+			// heartbeat timer, whose first tick can come before this thread gets on to the next
+			// line on a loaded machine, and not a caller of managerLink()
+			this.packets.trySend(OpCode.IDENTIFY, null, identify);
 			IpcLink created = new IpcLink(this.packets, IpcLink.Side.INSTANCE, IpcServer.this.credentials.instanceId(),
 					hello.id(), -1, IpcServer.this.settings.withHeartbeat(
 							Duration.ofMillis(hello.heartbeatInterval()),
@@ -410,10 +422,10 @@ public final class IpcServer implements AutoCloseable {
 				created.onConnectionClosed();
 				return;
 			}
-			// IDENTIFY first: the listener may send on the link at once, and nothing may precede it.
-			// Queued from the reader thread, the listener still runs before any later packet.
-			this.packets.trySend(OpCode.IDENTIFY, null, identify);
 			created.opened();
+			// queued from the reader thread: the listener runs before the link's handler sees any
+			// later packet (what the link answers itself, heartbeat acks and responses, it handles
+			// here on the reader from the start)
 			this.packets.inbound().execute(() -> IpcServer.this.listener.onManagerConnected(created, hello));
 		}
 

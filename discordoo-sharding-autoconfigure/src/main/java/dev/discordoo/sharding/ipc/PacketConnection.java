@@ -68,6 +68,15 @@ final class PacketConnection {
 	}
 
 	/**
+	 * Return whether this side closes the connection (after a refusal, say): it may still be
+	 * open while its last frames are written, but what it reads now is not to be acted on.
+	 * @return whether it is closing or closed
+	 */
+	boolean isClosing() {
+		return this.outbound.isClosing();
+	}
+
+	/**
 	 * Encode and send a packet. Waits while the connection's outbound queue is over its
 	 * byte budget, except on the reader thread of another connection, which only queues.
 	 * @throws IllegalArgumentException if the encoded packet exceeds the max frame size
