@@ -7,10 +7,13 @@ import java.time.Duration;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,6 +60,9 @@ public final class IpcServer implements AutoCloseable {
 	 * (times the tolerance, in nanoseconds): far beyond any sane setting, far below overflow.
 	 */
 	private static final Duration MAX_HEARTBEAT_INTERVAL = Duration.ofHours(24);
+
+	/** How long {@link #start()} waits for the socket to be bound. */
+	private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(10);
 
 	/**
 	 * Who the instance is and whom it accepts.
@@ -157,10 +163,11 @@ public final class IpcServer implements AutoCloseable {
 	/**
 	 * Bind and start accepting connections.
 	 * @return the port listened on
-	 * @throws IllegalStateException if the server could not listen within 10 seconds
+	 * @throws IllegalStateException if the server could not listen (the port is taken, say),
+	 * or was not listening after 10 seconds
 	 */
 	public int start() {
-		TcpNetServerConnectionFactory server = new AdmittingConnectionFactory(this.port);
+		AdmittingConnectionFactory server = new AdmittingConnectionFactory(this.port);
 		server.setLocalAddress(this.host);
 		server.setBacklog(ACCEPT_BACKLOG);
 		server.setSoTcpNoDelay(true);
@@ -171,17 +178,22 @@ public final class IpcServer implements AutoCloseable {
 		server.registerSender(new ConnectionTracker());
 		this.resources.configure(server);
 		server.start();
-		// Spring Integration announces this with a TcpConnectionServerListeningEvent, but
-		// publishes it through the factory's task scheduler (the shared timer, a manual one in
-		// tests) and application event publisher: a listening future on the factory would
-		// replace this short spin
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!server.isListening()) {
-			if (System.nanoTime() > deadline) {
-				server.stop();
-				throw new IllegalStateException("IPC server could not listen on " + this.host + ":" + this.port);
-			}
-			Thread.onSpinWait();
+		try {
+			server.listening.get(LISTEN_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			server.stop();
+			throw new IllegalStateException("Interrupted while the IPC server started on " + this.host + ":" + this.port,
+					ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			server.stop();
+			Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
+			throw new IllegalStateException("IPC server could not listen on " + this.host + ":" + this.port + ": "
+					+ ((cause instanceof TimeoutException) ? "not listening after " + LISTEN_TIMEOUT.toSeconds() + " s"
+							: cause),
+					cause);
 		}
 		this.factory = server;
 		logger.debug("IPC server listening on " + this.host + ":" + server.getPort());
@@ -251,11 +263,32 @@ public final class IpcServer implements AutoCloseable {
 		}
 	}
 
-	/** Admits each accepted connection once it is ready to send. */
+	/**
+	 * Admits each accepted connection once it is ready to send, and says when it listens.
+	 * Spring Integration announces listening with a {@code TcpConnectionServerListeningEvent},
+	 * but through the factory's task scheduler (the shared timer, a manual one in tests) and
+	 * its application event publisher: the hook that publishes the event completes
+	 * {@link #listening} at once, on the thread that bound the socket, so that nobody polls.
+	 */
 	private final class AdmittingConnectionFactory extends TcpNetServerConnectionFactory {
+
+		/** Completes with the port once the socket is bound, or with why it could not be. */
+		final CompletableFuture<Integer> listening = new CompletableFuture<>();
 
 		AdmittingConnectionFactory(int port) {
 			super(port);
+		}
+
+		@Override
+		protected void publishServerListeningEvent(int port) {
+			this.listening.complete(port);
+			super.publishServerListeningEvent(port);
+		}
+
+		@Override
+		protected void publishServerExceptionEvent(Exception ex) {
+			this.listening.completeExceptionally(ex);
+			super.publishServerExceptionEvent(ex);
 		}
 
 		@Override
