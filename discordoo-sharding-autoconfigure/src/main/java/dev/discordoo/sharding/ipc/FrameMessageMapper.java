@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * its connection, which is all the IPC listeners use. Spring Integration's own mapper builds
  * full message headers for every frame (a random id, a timestamp, host, address and port in
  * a fresh map): on the reader thread, that costs about as much as decoding the frame.
- * Headers are still there for anyone who asks, built on first use. (An option of
+ * Headers are still there for anyone who asks (Spring Integration's inbound adapter asks for
+ * the connection id), built on first use and holding the connection id only. (An option of
  * {@link TcpMessageMapper} to leave out the standard headers would replace this class.)
  */
 final class FrameMessageMapper extends TcpMessageMapper {
@@ -52,10 +53,22 @@ final class FrameMessageMapper extends TcpMessageMapper {
 		public MessageHeaders getHeaders() {
 			MessageHeaders current = this.headers;
 			if (current == null) {
-				current = new MessageHeaders(Map.of(IpHeaders.CONNECTION_ID, this.connectionId));
+				current = new ConnectionIdHeader(this.connectionId);
 				this.headers = current;
 			}
 			return current;
+		}
+
+	}
+
+	/**
+	 * The connection id alone, without the random id and the timestamp that message headers
+	 * otherwise get: Spring Integration's inbound adapter asks every frame for it.
+	 */
+	private static final class ConnectionIdHeader extends MessageHeaders {
+
+		ConnectionIdHeader(String connectionId) {
+			super(Map.of(IpHeaders.CONNECTION_ID, connectionId), ID_VALUE_NONE, -1L);
 		}
 
 	}

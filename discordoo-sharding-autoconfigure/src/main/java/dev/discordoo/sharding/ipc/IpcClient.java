@@ -10,11 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
-import org.springframework.messaging.support.ErrorMessage;
+import org.springframework.integration.ip.tcp.inbound.TcpReceivingChannelAdapter;
 
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
@@ -65,6 +64,10 @@ public final class IpcClient implements AutoCloseable {
 	// set by connect(), before anything reads them
 	@SuppressWarnings("NullAway.Init")
 	private TcpNetClientConnectionFactory factory;
+
+	/** Reads the factory's connections; starts and stops the factory. */
+	@SuppressWarnings("NullAway.Init")
+	private TcpReceivingChannelAdapter receiver;
 
 	private volatile @Nullable PacketConnection connection;
 
@@ -123,13 +126,6 @@ public final class IpcClient implements AutoCloseable {
 		client.setConnectTimeout((int) Math.max(1, this.settings.spawnTimeout().toSeconds()));
 		client.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
 		client.setSerializer(new FrameBatchSerializer());
-		client.registerListener((message) -> {
-			if (!(message instanceof ErrorMessage)) {
-				Object connectionId = (message instanceof FrameMessageMapper.ReceivedFrame frame) ? frame.connectionId()
-						: message.getHeaders().get(IpHeaders.CONNECTION_ID);
-				onFrame(connectionId, message.getPayload());
-			}
-		});
 		client.registerSender(new TcpSender() {
 
 			@Override
@@ -143,8 +139,10 @@ public final class IpcClient implements AutoCloseable {
 
 		});
 		this.resources.configure(client);
-		client.start();
+		TcpReceivingChannelAdapter receiver = this.resources.receiveFrom("discordoo-ipc-client", client, this::onFrame);
+		receiver.start();
 		this.factory = client;
+		this.receiver = receiver;
 		long interval = this.settings.helloInterval().toNanos();
 		// the timer only starts each attempt: connecting and writing may wait, and must never
 		// hold up the heartbeats and timeouts of every other link on the shared timer thread
@@ -172,8 +170,8 @@ public final class IpcClient implements AutoCloseable {
 		if (current != null) {
 			current.close("IPC client closed");
 		}
-		if (this.factory != null) {
-			this.factory.stop();
+		if (this.receiver != null) {
+			this.receiver.stop();
 		}
 	}
 

@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.channel.DirectChannel;
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.integration.ip.tcp.inbound.TcpReceivingChannelAdapter;
 import org.springframework.integration.ip.tcp.connection.AbstractConnectionFactory;
 import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 
@@ -136,6 +139,49 @@ public final class IpcResources implements AutoCloseable {
 		factory.setTaskScheduler(new ConcurrentTaskScheduler(this.timer));
 		factory.setMapper(new FrameMessageMapper());
 		factory.afterPropertiesSet();
+	}
+
+	/**
+	 * Receive what a connection factory reads through Spring Integration's inbound adapter:
+	 * a {@link TcpReceivingChannelAdapter}, the factory's listener, sends each frame on a
+	 * direct channel to {@code frames}, on the reader thread that read it, in order. Errors
+	 * the connection reports (it is closed by then) never reach {@code frames}: the close is
+	 * reported to the factory's senders. Starting and stopping the adapter starts and stops
+	 * the factory.
+	 * @param name what the adapter and its channel are called in the log
+	 * @param factory a factory {@link #configure configured} with these resources
+	 * @param frames what each frame goes to, with the id of its connection
+	 * @return the adapter, initialised, not started
+	 */
+	TcpReceivingChannelAdapter receiveFrom(String name, AbstractConnectionFactory factory, FrameHandler frames) {
+		DirectChannel channel = new DirectChannel();
+		channel.setBeanName(name + "-frames");
+		channel.setBeanFactory(this.beanFactory);
+		channel.afterPropertiesSet();
+		channel.subscribe((message) -> frames.onFrame(
+				(message instanceof FrameMessageMapper.ReceivedFrame frame) ? frame.connectionId()
+						: message.getHeaders().get(IpHeaders.CONNECTION_ID),
+				message.getPayload()));
+		TcpReceivingChannelAdapter adapter = new TcpReceivingChannelAdapter();
+		adapter.setBeanName(name + "-receiver");
+		adapter.setConnectionFactory(factory);
+		adapter.setOutputChannel(channel);
+		adapter.setBeanFactory(this.beanFactory);
+		adapter.afterPropertiesSet();
+		return adapter;
+	}
+
+	/** Receives the frames of a connection factory's connections. */
+	@FunctionalInterface
+	interface FrameHandler {
+
+		/**
+		 * A connection read a frame.
+		 * @param connectionId the id of the connection, {@code null} if unknown
+		 * @param frame the body read, or a {@link FrameDeserializer.FramingViolation}
+		 */
+		void onFrame(@Nullable Object connectionId, Object frame);
+
 	}
 
 	IpcObserver observer() {

@@ -21,14 +21,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
-import org.springframework.integration.ip.tcp.connection.TcpListener;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
-import org.springframework.messaging.Message;
-import org.springframework.messaging.support.ErrorMessage;
+import org.springframework.integration.ip.tcp.inbound.TcpReceivingChannelAdapter;
 
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
@@ -138,6 +135,10 @@ public final class IpcServer implements AutoCloseable {
 	@SuppressWarnings("NullAway.Init")
 	private TcpNetServerConnectionFactory factory;
 
+	/** Reads the factory's connections; starts and stops the factory. */
+	@SuppressWarnings("NullAway.Init")
+	private TcpReceivingChannelAdapter receiver;
+
 	/**
 	 * Create a server; {@link #start()} binds it.
 	 * @param host the address to listen on
@@ -174,21 +175,21 @@ public final class IpcServer implements AutoCloseable {
 		server.setTcpNetConnectionSupport(new BufferedConnectionSupport());
 		server.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
 		server.setSerializer(new FrameBatchSerializer());
-		server.registerListener(new FrameListener());
 		server.registerSender(new ConnectionTracker());
 		this.resources.configure(server);
-		server.start();
+		TcpReceivingChannelAdapter receiver = this.resources.receiveFrom("discordoo-ipc-server", server, this::onFrame);
+		receiver.start();
 		try {
 			server.listening.get(LISTEN_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			server.stop();
+			receiver.stop();
 			throw new IllegalStateException("Interrupted while the IPC server started on " + this.host + ":" + this.port,
 					ex);
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			server.stop();
+			receiver.stop();
 			Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
 			throw new IllegalStateException("IPC server could not listen on " + this.host + ":" + this.port + ": "
 					+ ((cause instanceof TimeoutException) ? "not listening after " + LISTEN_TIMEOUT.toSeconds() + " s"
@@ -196,6 +197,7 @@ public final class IpcServer implements AutoCloseable {
 					cause);
 		}
 		this.factory = server;
+		this.receiver = receiver;
 		logger.debug("IPC server listening on " + this.host + ":" + server.getPort());
 		return server.getPort();
 	}
@@ -230,8 +232,8 @@ public final class IpcServer implements AutoCloseable {
 		if (link != null) {
 			link.close("IPC server closed");
 		}
-		if (this.factory != null) {
-			this.factory.stop();
+		if (this.receiver != null) {
+			this.receiver.stop();
 		}
 	}
 
@@ -318,22 +320,12 @@ public final class IpcServer implements AutoCloseable {
 
 	}
 
-	private final class FrameListener implements TcpListener {
-
-		@Override
-		public void onMessage(Message<?> message) {
-			if (message instanceof ErrorMessage) {
-				// the connection is already closed; removeDeadConnection reports it
-				return;
-			}
-			Object connectionId = (message instanceof FrameMessageMapper.ReceivedFrame frame) ? frame.connectionId()
-					: message.getHeaders().get(IpHeaders.CONNECTION_ID);
-			ServerConnection server = IpcServer.this.connections.get(connectionId);
-			if (server != null) {
-				server.onFrame(message.getPayload());
-			}
+	/** A frame read on one of the server's connections, or a framing violation of one. */
+	private void onFrame(@Nullable Object connectionId, Object frame) {
+		ServerConnection server = (connectionId != null) ? this.connections.get(connectionId) : null;
+		if (server != null) {
+			server.onFrame(frame);
 		}
-
 	}
 
 	/** One accepted connection and where it stands in the handshake. */
