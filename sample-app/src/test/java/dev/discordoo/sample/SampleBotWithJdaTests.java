@@ -76,7 +76,11 @@ class SampleBotWithJdaTests {
 					"--discordoo.sharding.processes.main-class=" + SampleBotApplication.class.getName(),
 					"--discordoo.sharding.discord.token=" + TOKEN,
 					"--discordoo.sharding.discord.api-url=" + this.discord.apiUrl(),
-					"--discordoo.sharding.identify.interval=200ms", "--discordoo.sharding.spawn.timeout=90s",
+					// the broker spaces the permits, the fake judges the IDENTIFYs: the interval
+					// must exceed its window by as much as the time from a permit to its IDENTIFY
+					// (JDA's websocket connect, slow for the first shard of a fresh JVM) can vary,
+					// as Discord's 5 s window has the default interval's 0.5 s
+					"--discordoo.sharding.identify.interval=600ms", "--discordoo.sharding.spawn.timeout=90s",
 					"--discordoo.sharding.instance.properties[sample.guild-count.report-interval]=1s");
 		}
 		catch (RuntimeException ex) {

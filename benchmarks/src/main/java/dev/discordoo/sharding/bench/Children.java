@@ -73,6 +73,21 @@ final class Children {
 	}
 
 	/**
+	 * Start a process that is not a JVM of this class path (a peer in another language).
+	 * @param command the command line
+	 * @param directory its working directory
+	 * @return the process; its stdout is for the caller to read, stderr is passed through
+	 */
+	static Process start(List<String> command, Path directory) throws IOException {
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.directory(directory.toFile());
+		builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+		Process process = builder.start();
+		started.add(process.toHandle());
+		return process;
+	}
+
+	/**
 	 * Read a process's stdout until a line matches, then keep draining it on a daemon thread.
 	 * @return the matching line, or a failed future if the stream ends first
 	 */

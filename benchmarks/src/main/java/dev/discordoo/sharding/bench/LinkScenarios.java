@@ -76,24 +76,36 @@ final class LinkScenarios {
 				this.frame.length, warmup, runs, count);
 		try (IpcEnd ours = new IpcEnd(); RawEnd raw = new RawEnd()) {
 			ours.rtt(warmup);
+			ours.requestRtt(warmup);
 			raw.rtt(warmup);
 			List<Double> p50 = new ArrayList<>();
 			List<Double> p99 = new ArrayList<>();
 			List<Double> p999 = new ArrayList<>();
+			List<Double> requestP50 = new ArrayList<>();
+			List<Double> requestP99 = new ArrayList<>();
 			List<Double> rawP50 = new ArrayList<>();
 			List<Double> rawP99 = new ArrayList<>();
 			List<Double> rawP999 = new ArrayList<>();
 			List<Double> ratio = new ArrayList<>();
+			List<Double> ratio99 = new ArrayList<>();
+			List<Double> requestRatio = new ArrayList<>();
+			List<Double> requestRatio99 = new ArrayList<>();
 			for (int run = 0; run < runs; run++) {
 				long[] a = Stats.sorted(ours.rtt(count));
+				long[] r = Stats.sorted(ours.requestRtt(count));
 				long[] b = Stats.sorted(raw.rtt(count));
 				p50.add((double) Stats.percentile(a, 50));
 				p99.add((double) Stats.percentile(a, 99));
 				p999.add((double) Stats.percentile(a, 99.9));
+				requestP50.add((double) Stats.percentile(r, 50));
+				requestP99.add((double) Stats.percentile(r, 99));
 				rawP50.add((double) Stats.percentile(b, 50));
 				rawP99.add((double) Stats.percentile(b, 99));
 				rawP999.add((double) Stats.percentile(b, 99.9));
 				ratio.add((double) Stats.percentile(a, 50) / Stats.percentile(b, 50));
+				ratio99.add((double) Stats.percentile(a, 99) / Stats.percentile(b, 99));
+				requestRatio.add((double) Stats.percentile(r, 50) / Stats.percentile(b, 50));
+				requestRatio99.add((double) Stats.percentile(r, 99) / Stats.percentile(b, 99));
 			}
 			String note = this.frame.length + "-byte body, " + count + " round trips per run";
 			this.results.add("link-rtt", "IPC link RTT p50", Stats.Summary.of(p50), Results::micros, "", note);
@@ -103,9 +115,40 @@ final class LinkScenarios {
 					"same framing and bytes, flush per frame");
 			this.results.add("link-rtt", "raw socket RTT p99", Stats.Summary.of(rawP99), Results::micros, "", "");
 			this.results.add("link-rtt", "raw socket RTT p99.9", Stats.Summary.of(rawP999), Results::micros, "", "");
-			this.results.add("link-rtt", "RTT p50 ratio ours/raw", Stats.Summary.of(ratio), Results::ratio, "≤ 1.25×",
-					"per run, runs alternate");
+			this.results.add("link-rtt", "IPC request RTT p50", Stats.Summary.of(requestP50), Results::micros, "",
+					"IpcLink.request answered by the peer's handler; the RESPONSE completes on the reader thread");
+			this.results.add("link-rtt", "IPC request RTT p99", Stats.Summary.of(requestP99), Results::micros, "", "");
+			this.results.add("link-rtt", "RTT p50 ratio ours/raw (DISPATCH echo)", Stats.Summary.of(ratio),
+					Results::ratio, "≤ 1.25×", "per run, runs alternate; a handler hand-off on each side");
+			this.results.add("link-rtt", "RTT p99 ratio ours/raw (DISPATCH echo)", Stats.Summary.of(ratio99),
+					Results::ratio, "≤ 1.5×", "");
+			this.results.add("link-rtt", "RTT p50 ratio ours/raw (request)", Stats.Summary.of(requestRatio),
+					Results::ratio, "≤ 1.25×", "one handler hand-off (the peer's request handler)");
+			this.results.add("link-rtt", "RTT p99 ratio ours/raw (request)", Stats.Summary.of(requestRatio99),
+					Results::ratio, "≤ 1.5×", "");
 		}
+		nodeIpc(warmup, count, runs);
+	}
+
+	/** node-ipc's round trip between two Node.js processes, with the same payload, for comparison. */
+	private void nodeIpc(int warmup, int count, int runs) throws Exception {
+		NodePeers peers = new NodePeers(this.results);
+		tools.jackson.databind.node.ObjectNode options = peers.options();
+		options.set("payload", this.payload);
+		options.put("warmup", warmup);
+		options.put("count", count);
+		options.put("runs", runs);
+		JsonNode result = peers.run("node-ipc-bench.js", options, 15);
+		if (result == null) {
+			return;
+		}
+		String note = "node-ipc 9.2.1 over TCP loopback between two Node.js processes, the same payload echoed";
+		this.results.add("link-rtt", "node-ipc RTT p50", Stats.Summary.of(NodePeers.values(result, "p50Nanos")),
+				Results::micros, "", note);
+		this.results.add("link-rtt", "node-ipc RTT p99", Stats.Summary.of(NodePeers.values(result, "p99Nanos")),
+				Results::micros, "", "");
+		this.results.add("link-rtt", "node-ipc RTT p99.9", Stats.Summary.of(NodePeers.values(result, "p999Nanos")),
+				Results::micros, "", "");
 	}
 
 	void throughput() throws Exception {
@@ -233,6 +276,20 @@ final class LinkScenarios {
 					LockSupport.parkNanos(this, 1_000_000);
 				}
 				samples[i] = System.nanoTime() - start;
+			}
+			return samples;
+		}
+
+		long[] requestRtt(int count) throws Exception {
+			long[] samples = new long[count];
+			for (int i = 0; i < count; i++) {
+				long start = System.nanoTime();
+				Payloads.Response response = this.link.request("echo", LinkScenarios.this.payload, null, null)
+					.get(30, TimeUnit.SECONDS);
+				samples[i] = System.nanoTime() - start;
+				if (!response.ok()) {
+					throw new IllegalStateException("request failed: " + response);
+				}
 			}
 			return samples;
 		}

@@ -60,8 +60,42 @@ final class ManagerScenarios {
 		System.out.printf("fan-out: one request to every instance and back, %d warm-up, %d runs x %d%n", warmup, runs,
 				count);
 		fanOut("workers", 4, warmup, count, runs, "", "");
-		fanOut("workers", 16, warmup, count, runs, "", "≤ 2 ms");
-		fanOut("processes", 4, warmup, count, runs, "≤ 100 µs", "≤ 500 µs");
+		fanOut("workers", 16, warmup, count, runs, "", "≤ 1.5 ms");
+		fanOut("processes", 4, warmup, count, runs, "below discord.js", "below discord.js");
+		discordJs(warmup, count, runs);
+	}
+
+	/**
+	 * discord.js's {@code ShardingManager} with 4 child processes in the same run, for
+	 * comparison: spawn, {@code broadcastEval} fan-out with the same payload, kill -9 until
+	 * respawned and ready (see {@code benchmarks/peers/djs-bench.js}).
+	 */
+	private void discordJs(int warmup, int count, int runs) throws Exception {
+		NodePeers peers = new NodePeers(this.results);
+		tools.jackson.databind.node.ObjectNode options = peers.options();
+		options.set("payload", BenchPayload.payload(this.codec));
+		options.put("warmup", warmup);
+		options.put("count", count);
+		options.put("runs", runs);
+		options.put("spawnRuns", this.config.integer("fan-out.discord-js.spawn-runs", 5));
+		options.put("kills", this.config.integer("fan-out.discord-js.kills", 5));
+		JsonNode result = peers.run("djs-bench.js", options, 30);
+		if (result == null) {
+			return;
+		}
+		String note = "discord.js 14.28.1 ShardingManager, mode process, shards without a Client (no token)";
+		this.results.add("fan-out", "discord.js broadcastEval to 4 processes p50",
+				Stats.Summary.of(NodePeers.values(result, "p50Nanos")), Results::micros, "", note);
+		this.results.add("fan-out", "discord.js broadcastEval to 4 processes p99",
+				Stats.Summary.of(NodePeers.values(result, "p99Nanos")), Results::micros, "", "");
+		this.results.add("fan-out", "discord.js spawn of 4 processes → all ready",
+				Stats.Summary.of(NodePeers.values(result, "spawnNanos")), Results::millis, "",
+				"manager.spawn({delay: 0}); each child sends _ready at once");
+		this.results.add("fan-out", "discord.js kill -9 → death noticed",
+				Stats.Summary.of(NodePeers.values(result, "deathNanos")), Results::millis, "", "");
+		this.results.add("fan-out", "discord.js kill -9 → respawned and ready",
+				Stats.Summary.of(NodePeers.values(result, "readyNanos")), Results::millis, "",
+				"respawn: true; includes a new Node.js process's start-up");
 	}
 
 	private void fanOut(String mode, int instances, int warmup, int count, int runs, String goal50, String goal99)

@@ -13,7 +13,10 @@ import dev.discordoo.sharding.protocol.FrameCodec;
  * differences the protocol needs: the length is unsigned, and a length outside
  * {@code 2 … maxFrameSize} yields a {@link FramingViolation} instead of an exception, so
  * that the listener can still send ERROR before it closes the connection (Spring
- * Integration closes the socket before it reports a read exception).
+ * Integration closes the socket before it reports a read exception). It is not a
+ * {@code ByteArrayLengthHeaderSerializer} subclass for that reason: that class can only
+ * return a body or throw. A hook of the connection that lets a deserialization failure be
+ * answered before the close would replace this class with such a subclass.
  */
 final class FrameDeserializer implements Deserializer<Object> {
 

@@ -2,8 +2,10 @@ package dev.discordoo.sharding.ipc;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -11,8 +13,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
-import org.springframework.integration.ip.tcp.serializer.TcpCodecs;
-import org.springframework.messaging.support.ErrorMessage;
+import org.springframework.integration.ip.tcp.inbound.TcpReceivingChannelAdapter;
 
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
@@ -56,11 +57,17 @@ public final class IpcClient implements AutoCloseable {
 
 	private final CompletableFuture<IpcLink> linked = new CompletableFuture<>();
 
+	private final AtomicBoolean helloInFlight = new AtomicBoolean();
+
 	private volatile HandshakeState state = HandshakeState.HANDSHAKING;
 
 	// set by connect(), before anything reads them
 	@SuppressWarnings("NullAway.Init")
 	private TcpNetClientConnectionFactory factory;
+
+	/** Reads the factory's connections; starts and stops the factory. */
+	@SuppressWarnings("NullAway.Init")
+	private TcpReceivingChannelAdapter receiver;
 
 	private volatile @Nullable PacketConnection connection;
 
@@ -118,12 +125,7 @@ public final class IpcClient implements AutoCloseable {
 		client.setTcpNetConnectionSupport(new BufferedConnectionSupport());
 		client.setConnectTimeout((int) Math.max(1, this.settings.spawnTimeout().toSeconds()));
 		client.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
-		client.setSerializer(TcpCodecs.lengthHeader4(this.settings.maxFrameSize()));
-		client.registerListener((message) -> {
-			if (!(message instanceof ErrorMessage)) {
-				onFrame(message.getPayload());
-			}
-		});
+		client.setSerializer(new FrameBatchSerializer());
 		client.registerSender(new TcpSender() {
 
 			@Override
@@ -132,15 +134,19 @@ public final class IpcClient implements AutoCloseable {
 
 			@Override
 			public void removeDeadConnection(TcpConnection connection) {
-				onConnectionClosed();
+				onConnectionClosed(connection.getConnectionId());
 			}
 
 		});
 		this.resources.configure(client);
-		client.start();
+		TcpReceivingChannelAdapter receiver = this.resources.receiveFrom("discordoo-ipc-client", client, this::onFrame);
+		receiver.start();
 		this.factory = client;
+		this.receiver = receiver;
 		long interval = this.settings.helloInterval().toNanos();
-		this.helloTask = this.resources.timer().scheduleWithFixedDelay(this::sendHello, 0, interval,
+		// the timer only starts each attempt: connecting and writing may wait, and must never
+		// hold up the heartbeats and timeouts of every other link on the shared timer thread
+		this.helloTask = this.resources.timer().scheduleWithFixedDelay(this::startHelloAttempt, 0, interval,
 				TimeUnit.NANOSECONDS);
 		this.deadline = this.resources.timer().schedule(() -> fail("no IDENTIFY from instance "
 				+ expectedInstanceId + " at " + this.host + ":" + this.port + " within "
@@ -164,8 +170,28 @@ public final class IpcClient implements AutoCloseable {
 		if (current != null) {
 			current.close("IPC client closed");
 		}
-		if (this.factory != null) {
-			this.factory.stop();
+		if (this.receiver != null) {
+			this.receiver.stop();
+		}
+	}
+
+	private void startHelloAttempt() {
+		if (this.state != HandshakeState.HANDSHAKING || !this.helloInFlight.compareAndSet(false, true)) {
+			// the previous attempt still connects: one at a time
+			return;
+		}
+		try {
+			this.resources.writers().execute(() -> {
+				try {
+					sendHello();
+				}
+				finally {
+					this.helloInFlight.set(false);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			this.helloInFlight.set(false);
 		}
 	}
 
@@ -191,12 +217,18 @@ public final class IpcClient implements AutoCloseable {
 		}
 	}
 
-	private void onFrame(Object frame) {
+	private void onFrame(@Nullable Object connectionId, Object frame) {
 		PacketConnection current = this.connection;
-		if (current == null) {
+		if (current == null || !current.id().equals(connectionId)) {
+			// a frame of a connection this client has given up on: not the one it talks on
 			return;
 		}
 		IpcLink established = this.link;
+		if (established == null && current.isClosing()) {
+			// refused during the handshake (a packet before IDENTIFY): an IDENTIFY that follows
+			// on it must not make a link of a connection being closed; the next tick reconnects
+			return;
+		}
 		Packet packet;
 		try {
 			packet = current.decode(frame);
@@ -211,7 +243,8 @@ public final class IpcClient implements AutoCloseable {
 			return;
 		}
 		if (established != null) {
-			established.onPacket(packet);
+			// decode accepted it, so it is a frame body
+			established.onPacket(packet, ((byte[]) frame).length);
 			return;
 		}
 		try {
@@ -266,7 +299,13 @@ public final class IpcClient implements AutoCloseable {
 		this.linked.complete(this.link);
 	}
 
-	private void onConnectionClosed() {
+	private void onConnectionClosed(String connectionId) {
+		PacketConnection closed = this.connection;
+		if (closed == null || !closed.id().equals(connectionId)) {
+			// an earlier connection, given up on: Spring Integration may report its close late,
+			// and it must not take the current one with it
+			return;
+		}
 		IpcLink current = this.link;
 		if (current != null) {
 			current.onConnectionClosed();

@@ -31,8 +31,11 @@ import org.jspecify.annotations.Nullable;
  * either side dispatches and requests; the instance side sends heartbeats, the manager side
  * acknowledges them, and both watch the other for silence.
  *
- * <p>Heartbeats are handled on the socket reader thread so that slow packet handlers can
- * never make a healthy peer look dead; everything else runs on the link's handler queue.
+ * <p>What the link itself answers is handled on the socket reader thread, as soon as it is
+ * read: heartbeats and their acks (so that slow packet handlers can never make a healthy
+ * peer look dead), and RESPONSEs, which complete their pending request there. Only user code
+ * (the {@link IpcLinkHandler}: dispatches, requests to answer, unsolicited errors, the loss)
+ * is handed to the link's handler queue, in arrival order.
  */
 public final class IpcLink {
 
@@ -199,7 +202,29 @@ public final class IpcLink {
 	 * @throws IllegalArgumentException if the packet exceeds the max frame size
 	 */
 	public void dispatch(String event, @Nullable Object payload, Relay relay) {
+		if (relay.from() != null) {
+			relay(event, payload, relay);
+			return;
+		}
 		send(OpCode.DISPATCH, event, payload, relay);
+	}
+
+	/**
+	 * A DISPATCH relayed from another instance: queued without waiting, so that a slow or
+	 * frozen target never holds up the thread that relays (the sender's handler).
+	 */
+	private void relay(String event, @Nullable Object payload, Relay relay) {
+		if (!isOpen()) {
+			throw new IllegalStateException("IPC link to " + this.remoteId + " is closed");
+		}
+		if (!this.connection.offerRelay(OpCode.DISPATCH, event, payload, relay)) {
+			throw new IllegalStateException(backlogged());
+		}
+	}
+
+	private String backlogged() {
+		return "IPC link to " + this.remoteId + " has " + this.connection.queuedBytes()
+				+ " bytes waiting to be written (the instance is slow or frozen): relay refused";
 	}
 
 	/**
@@ -231,7 +256,9 @@ public final class IpcLink {
 
 	/**
 	 * Send a REQUEST relayed from an instance; see
-	 * {@link #request(String, Object, JsonNode, Duration)}.
+	 * {@link #request(String, Object, JsonNode, Duration)}. A relayed request never waits
+	 * for room in the link's outbound queue: when the queue is full (a slow or frozen peer)
+	 * it fails at once with {@link ErrorCode#BACKLOGGED}.
 	 * @param name the handler to run
 	 * @param payload its argument, anything Jackson can write
 	 * @param targets instance indices or {@code "all"} for the manager to relay, {@code null}
@@ -276,10 +303,14 @@ public final class IpcLink {
 		}
 		response.whenComplete((result, ex) -> timer.cancel(false));
 		try {
-			this.connection.send(OpCode.REQUEST, null,
-					new Payloads.Request(eventId, name, payloadNode, targets,
-							TimeUnit.NANOSECONDS.toMillis(targetNanos)),
-					new Relay(null, from));
+			Payloads.Request request = new Payloads.Request(eventId, name, payloadNode, targets,
+					TimeUnit.NANOSECONDS.toMillis(targetNanos));
+			if (from == null) {
+				this.connection.send(OpCode.REQUEST, null, request, Relay.NONE);
+			}
+			else if (!this.connection.offerRelay(OpCode.REQUEST, null, request, new Relay(null, from))) {
+				response.complete(failure(eventId, ErrorCode.BACKLOGGED, backlogged()));
+			}
 		}
 		catch (IllegalArgumentException ex) {
 			response.completeExceptionally(ex);
@@ -327,8 +358,12 @@ public final class IpcLink {
 		}
 	}
 
-	/** Called on the reader thread for every packet after the handshake. */
-	void onPacket(Packet packet) {
+	/**
+	 * Called on the reader thread for every packet after the handshake.
+	 * @param packet the packet
+	 * @param frameBytes the size of its frame, counted against the handler queue's budget
+	 */
+	void onPacket(Packet packet, int frameBytes) {
 		if (!isOpen()) {
 			return;
 		}
@@ -341,22 +376,26 @@ public final class IpcLink {
 							: new Relay(packet.targets(), packet.from());
 					// the codec refuses a DISPATCH without t
 					String event = Objects.requireNonNull(packet.t());
-					this.connection.inbound().execute(() -> this.handler.onDispatch(this, event, packet.d(), relay));
+					this.connection.inbound()
+						.execute(() -> this.handler.onDispatch(this, event, packet.d(), relay), frameBytes);
 				}
 				case REQUEST -> {
 					Payloads.Request request = this.connection.codec().payload(packet, Payloads.Request.class);
 					requireField(request.eventId(), "REQUEST", "event_id");
 					requireField(request.name(), "REQUEST", "name");
-					this.connection.inbound().execute(() -> answer(request, packet.from()));
+					this.connection.inbound().execute(() -> answer(request, packet.from()), frameBytes);
 				}
 				case RESPONSE -> {
 					Payloads.Response response = this.connection.codec().payload(packet, Payloads.Response.class);
 					requireField(response.eventId(), "RESPONSE", "event_id");
-					this.connection.inbound().execute(() -> complete(response));
+					// here, not behind user code: the requester waits for nothing else
+					complete(response);
 				}
 				case ERROR -> {
 					Payloads.Error error = this.connection.codec().payload(packet, Payloads.Error.class);
-					this.connection.inbound().execute(() -> onError(error));
+					if (!failPending(error)) {
+						this.connection.inbound().execute(() -> onError(error), frameBytes);
+					}
 				}
 				case CACHE_OPERATION, GLOBAL_RATE_LIMIT -> this.connection.trySend(OpCode.ERROR, null,
 						new Payloads.Error(null, ErrorCode.UNSUPPORTED_OP,
@@ -391,6 +430,7 @@ public final class IpcLink {
 		this.lastHeardNanos = this.resources.clock().nanoTime();
 		this.lastHeartbeatEpochMillis = System.currentTimeMillis();
 		this.latencyMillis = heartbeat.latency();
+		// on this connection's reader: written at once, as the ack is owed to the peer being read
 		this.connection.trySend(OpCode.HEARTBEAT_ACK, null, new Payloads.HeartbeatAck(heartbeat.seq()));
 	}
 
@@ -438,15 +478,12 @@ public final class IpcLink {
 	private void sendHeartbeat() {
 		long seq = this.heartbeatSeq.incrementAndGet();
 		Double latency = this.latencyMillis;
-		// send off the timer and reader threads: a peer that stopped reading must not stall the
-		// loss check or the reading of its packets
-		runOnHandlerThread(() -> {
-			this.heartbeatsInFlight.put(seq, this.resources.clock().nanoTime());
-			if (!this.connection.trySend(OpCode.HEARTBEAT, null,
-					new Payloads.Heartbeat(seq, System.currentTimeMillis(), latency))) {
-				lose(LinkLossCause.SEND_FAILED, "could not send HEARTBEAT");
-			}
-		});
+		this.heartbeatsInFlight.put(seq, this.resources.clock().nanoTime());
+		// queued, never written here: runs on the timer and reader threads, and a peer that
+		// stopped reading must not stall the loss check or the reading of its packets
+		if (!this.connection.offer(OpCode.HEARTBEAT, new Payloads.Heartbeat(seq, System.currentTimeMillis(), latency))) {
+			lose(LinkLossCause.SEND_FAILED, "could not send HEARTBEAT");
+		}
 	}
 
 	private void answer(Payloads.Request request, @Nullable Integer from) {
@@ -473,13 +510,18 @@ public final class IpcLink {
 		}
 	}
 
-	private void onError(Payloads.Error error) {
+	/** An ERROR naming a pending request ends it; on the reader thread, like a RESPONSE. */
+	private boolean failPending(Payloads.Error error) {
 		String eventId = error.eventId();
 		CompletableFuture<Payloads.Response> waiting = (eventId != null) ? this.pending.get(eventId) : null;
 		if (eventId != null && waiting != null) {
 			waiting.complete(failure(eventId, error.code(), error.message()));
-			return;
+			return true;
 		}
+		return false;
+	}
+
+	private void onError(Payloads.Error error) {
 		logger.warn("IPC peer " + this.remoteId + " reported " + error.code() + ": " + error.message());
 		this.handler.onError(this, error);
 	}

@@ -4,11 +4,16 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,15 +21,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
-import org.springframework.integration.ip.tcp.connection.TcpListener;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
-import org.springframework.integration.ip.tcp.serializer.TcpCodecs;
-import org.springframework.messaging.Message;
-import org.springframework.messaging.support.ErrorMessage;
+import org.springframework.integration.ip.tcp.inbound.TcpReceivingChannelAdapter;
 
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
@@ -57,6 +58,9 @@ public final class IpcServer implements AutoCloseable {
 	 */
 	private static final Duration MAX_HEARTBEAT_INTERVAL = Duration.ofHours(24);
 
+	/** How long {@link #start()} waits for the socket to be bound. */
+	private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(10);
+
 	/**
 	 * Who the instance is and whom it accepts.
 	 *
@@ -81,7 +85,9 @@ public final class IpcServer implements AutoCloseable {
 	public interface Listener extends IpcLinkHandler {
 
 		/**
-		 * A manager passed the handshake. Runs before any packet of the link is handled.
+		 * A manager passed the handshake. Runs before any packet of the link is handed to the
+		 * listener's other methods (heartbeat acks and responses, which the link handles
+		 * itself, need no listener).
 		 * @param link the manager link
 		 * @param hello the manager's HELLO: shards, total shards, heartbeat interval
 		 */
@@ -109,9 +115,17 @@ public final class IpcServer implements AutoCloseable {
 
 	private final Listener listener;
 
+	/** At most one WARN line a second about refused connections: anyone local can cause them. */
+	private static final Duration REFUSAL_WARNING_INTERVAL = Duration.ofSeconds(1);
+
 	private final Map<String, ServerConnection> connections = new ConcurrentHashMap<>();
 
 	private final AtomicInteger awaitingHello = new AtomicInteger();
+
+	/** The connections waiting for HELLO, oldest first: the oldest makes room for a newcomer. */
+	private final Deque<ServerConnection> awaitingHelloOrder = new ConcurrentLinkedDeque<>();
+
+	private final WarningLimiter refusals;
 
 	private final AtomicBoolean managerClaimed = new AtomicBoolean();
 
@@ -120,6 +134,10 @@ public final class IpcServer implements AutoCloseable {
 	// set by start(), before anything reads it
 	@SuppressWarnings("NullAway.Init")
 	private TcpNetServerConnectionFactory factory;
+
+	/** Reads the factory's connections; starts and stops the factory. */
+	@SuppressWarnings("NullAway.Init")
+	private TcpReceivingChannelAdapter receiver;
 
 	/**
 	 * Create a server; {@link #start()} binds it.
@@ -140,34 +158,46 @@ public final class IpcServer implements AutoCloseable {
 		this.resources = resources;
 		this.codec = codec;
 		this.listener = listener;
+		this.refusals = new WarningLimiter(logger, REFUSAL_WARNING_INTERVAL, resources.clock());
 	}
 
 	/**
 	 * Bind and start accepting connections.
 	 * @return the port listened on
-	 * @throws IllegalStateException if the server could not listen within 10 seconds
+	 * @throws IllegalStateException if the server could not listen (the port is taken, say),
+	 * or was not listening after 10 seconds
 	 */
 	public int start() {
-		TcpNetServerConnectionFactory server = new AdmittingConnectionFactory(this.port);
+		AdmittingConnectionFactory server = new AdmittingConnectionFactory(this.port);
 		server.setLocalAddress(this.host);
 		server.setBacklog(ACCEPT_BACKLOG);
 		server.setSoTcpNoDelay(true);
 		server.setTcpNetConnectionSupport(new BufferedConnectionSupport());
 		server.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
-		server.setSerializer(TcpCodecs.lengthHeader4(this.settings.maxFrameSize()));
-		server.registerListener(new FrameListener());
+		server.setSerializer(new FrameBatchSerializer());
 		server.registerSender(new ConnectionTracker());
 		this.resources.configure(server);
-		server.start();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!server.isListening()) {
-			if (System.nanoTime() > deadline) {
-				server.stop();
-				throw new IllegalStateException("IPC server could not listen on " + this.host + ":" + this.port);
-			}
-			Thread.onSpinWait();
+		TcpReceivingChannelAdapter receiver = this.resources.receiveFrom("discordoo-ipc-server", server, this::onFrame);
+		receiver.start();
+		try {
+			server.listening.get(LISTEN_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			receiver.stop();
+			throw new IllegalStateException("Interrupted while the IPC server started on " + this.host + ":" + this.port,
+					ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			receiver.stop();
+			Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
+			throw new IllegalStateException("IPC server could not listen on " + this.host + ":" + this.port + ": "
+					+ ((cause instanceof TimeoutException) ? "not listening after " + LISTEN_TIMEOUT.toSeconds() + " s"
+							: cause),
+					cause);
 		}
 		this.factory = server;
+		this.receiver = receiver;
 		logger.debug("IPC server listening on " + this.host + ":" + server.getPort());
 		return server.getPort();
 	}
@@ -202,29 +232,65 @@ public final class IpcServer implements AutoCloseable {
 		if (link != null) {
 			link.close("IPC server closed");
 		}
-		if (this.factory != null) {
-			this.factory.stop();
+		if (this.receiver != null) {
+			this.receiver.stop();
 		}
 	}
 
-	/** Track a new connection and hold it to the handshake rules; runs before it is read. */
+	/**
+	 * Track a new connection and hold it to the handshake rules; runs before it is read, on
+	 * the one thread that accepts. When every pending slot is taken, the connection that has
+	 * waited longest for HELLO is refused to make room: a local process that opens
+	 * connections and says nothing cannot keep the manager's HELLO out, it only ever holds
+	 * the slots until newer connections come.
+	 */
 	private void admit(TcpConnection connection) {
 		PacketConnection packets = new PacketConnection(connection, this.codec, this.settings, this.resources);
 		ServerConnection server = new ServerConnection(packets);
 		this.connections.put(packets.id(), server);
+		this.awaitingHelloOrder.add(server);
 		if (this.awaitingHello.incrementAndGet() > this.settings.maxPendingConnections()) {
-			server.reject(ErrorCode.TOO_MANY_CONNECTIONS,
-					"more than " + this.settings.maxPendingConnections() + " connections are waiting for HELLO");
-			return;
+			evictOldestAwaitingHello();
 		}
 		server.startHandshakeTimer();
 	}
 
-	/** Admits each accepted connection once it is ready to send. */
+	private void evictOldestAwaitingHello() {
+		ServerConnection oldest;
+		while ((oldest = this.awaitingHelloOrder.poll()) != null) {
+			if (oldest.rejectIfAwaitingHello(ErrorCode.TOO_MANY_CONNECTIONS,
+					"more than " + this.settings.maxPendingConnections() + " connections are waiting for HELLO")) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Admits each accepted connection once it is ready to send, and says when it listens.
+	 * Spring Integration announces listening with a {@code TcpConnectionServerListeningEvent},
+	 * but through the factory's task scheduler (the shared timer, a manual one in tests) and
+	 * its application event publisher: the hook that publishes the event completes
+	 * {@link #listening} at once, on the thread that bound the socket, so that nobody polls.
+	 */
 	private final class AdmittingConnectionFactory extends TcpNetServerConnectionFactory {
+
+		/** Completes with the port once the socket is bound, or with why it could not be. */
+		final CompletableFuture<Integer> listening = new CompletableFuture<>();
 
 		AdmittingConnectionFactory(int port) {
 			super(port);
+		}
+
+		@Override
+		protected void publishServerListeningEvent(int port) {
+			this.listening.complete(port);
+			super.publishServerListeningEvent(port);
+		}
+
+		@Override
+		protected void publishServerExceptionEvent(Exception ex) {
+			this.listening.completeExceptionally(ex);
+			super.publishServerExceptionEvent(ex);
 		}
 
 		@Override
@@ -254,20 +320,12 @@ public final class IpcServer implements AutoCloseable {
 
 	}
 
-	private final class FrameListener implements TcpListener {
-
-		@Override
-		public void onMessage(Message<?> message) {
-			if (message instanceof ErrorMessage) {
-				// the connection is already closed; removeDeadConnection reports it
-				return;
-			}
-			ServerConnection server = IpcServer.this.connections.get(message.getHeaders().get(IpHeaders.CONNECTION_ID));
-			if (server != null) {
-				server.onFrame(message.getPayload());
-			}
+	/** A frame read on one of the server's connections, or a framing violation of one. */
+	private void onFrame(@Nullable Object connectionId, Object frame) {
+		ServerConnection server = (connectionId != null) ? this.connections.get(connectionId) : null;
+		if (server != null) {
+			server.onFrame(frame);
 		}
-
 	}
 
 	/** One accepted connection and where it stands in the handshake. */
@@ -287,14 +345,16 @@ public final class IpcServer implements AutoCloseable {
 
 		void startHandshakeTimer() {
 			this.handshakeTimer = IpcServer.this.resources.timer().schedule(() -> {
-				if (this.state.get() == ConnectionState.AWAITING_HELLO) {
-					reject(ErrorCode.HANDSHAKE_TIMEOUT, "no HELLO within "
-							+ IpcServer.this.settings.handshakeTimeout().toMillis() + " ms");
-				}
+				rejectIfAwaitingHello(ErrorCode.HANDSHAKE_TIMEOUT,
+						"no HELLO within " + IpcServer.this.settings.handshakeTimeout().toMillis() + " ms");
 			}, IpcServer.this.settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
 		}
 
 		void onFrame(Object frame) {
+			if (this.state.get() == ConnectionState.CLOSED) {
+				// refused already: what it sent after the refusing frame is not read
+				return;
+			}
 			Packet packet;
 			try {
 				packet = this.packets.decode(frame);
@@ -315,9 +375,10 @@ public final class IpcServer implements AutoCloseable {
 					onHello(packet);
 				}
 				else {
-					// AUTHENTICATED is set only once the link is
+					// set on this thread, with AUTHENTICATED, before it read another frame
 					IpcLink authenticated = Objects.requireNonNull(this.link);
-					authenticated.onPacket(packet);
+					// decode accepted it, so it is a frame body
+					authenticated.onPacket(packet, ((byte[]) frame).length);
 				}
 				return;
 			}
@@ -339,8 +400,8 @@ public final class IpcServer implements AutoCloseable {
 			}
 			String refusal = refusalOf(hello);
 			if (refusal != null) {
-				logger.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from " + this.packets.remote()
-						+ ": " + refusal);
+				IpcServer.this.refusals.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from "
+						+ this.packets.remote() + ": " + refusal);
 				this.packets.trySend(OpCode.INVALID_SESSION, null,
 						new Payloads.InvalidSession(IpcServer.this.credentials.instanceId(), refusal));
 				close();
@@ -355,13 +416,25 @@ public final class IpcServer implements AutoCloseable {
 			// claimed before a link is built: a spare link would close this connection before the
 			// refusal is sent, and tell the listener of the loss of a link it never had
 			if (!IpcServer.this.managerClaimed.compareAndSet(false, true)) {
-				logger.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from " + this.packets.remote()
-						+ ": this instance already has a manager connection");
+				IpcServer.this.refusals.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from "
+						+ this.packets.remote() + ": this instance already has a manager connection");
 				this.packets.trySend(OpCode.INVALID_SESSION, null, new Payloads.InvalidSession(
 						IpcServer.this.credentials.instanceId(), "this instance already has a manager connection"));
 				close();
 				return;
 			}
+			// authenticated only if still waiting: the handshake timer or an eviction may have
+			// refused this connection while its HELLO was being read
+			if (!leaveHandshakeIfAwaiting(ConnectionState.AUTHENTICATED)) {
+				IpcServer.this.managerClaimed.set(false);
+				return;
+			}
+			// IDENTIFY is queued before the link exists: the manager refuses anything that comes
+			// before it (and the instance would then refuse the manager's next connection, having
+			// taken this one as its link), so nothing of the link may be able to send yet: not its
+			// heartbeat timer, whose first tick can come before this thread gets on to the next
+			// line on a loaded machine, and not a caller of managerLink()
+			this.packets.trySend(OpCode.IDENTIFY, null, identify);
 			IpcLink created = new IpcLink(this.packets, IpcLink.Side.INSTANCE, IpcServer.this.credentials.instanceId(),
 					hello.id(), -1, IpcServer.this.settings.withHeartbeat(
 							Duration.ofMillis(hello.heartbeatInterval()),
@@ -369,11 +442,15 @@ public final class IpcServer implements AutoCloseable {
 					IpcServer.this.resources, IpcServer.this.listener);
 			IpcServer.this.managerLink.set(created);
 			this.link = created;
-			leaveHandshake(ConnectionState.AUTHENTICATED);
-			// IDENTIFY first: the listener may send on the link at once, and nothing may precede it.
-			// Queued from the reader thread, the listener still runs before any later packet.
-			this.packets.trySend(OpCode.IDENTIFY, null, identify);
+			if (!this.packets.isOpen()) {
+				// closed before the link existed to hear of it
+				created.onConnectionClosed();
+				return;
+			}
 			created.opened();
+			// queued from the reader thread: the listener runs before the link's handler sees any
+			// later packet (what the link answers itself, heartbeat acks and responses, it handles
+			// here on the reader from the start)
 			this.packets.inbound().execute(() -> IpcServer.this.listener.onManagerConnected(created, hello));
 		}
 
@@ -402,9 +479,32 @@ public final class IpcServer implements AutoCloseable {
 			return null;
 		}
 
+		/** Refuse a connection before it is the link: its WARN line is rate-limited. */
 		void reject(String code, String message) {
 			leaveHandshake(ConnectionState.CLOSED);
-			this.packets.reject(code, message);
+			refuse(code, message);
+		}
+
+		/**
+		 * Refuse the connection only if it still waits for HELLO (a timeout or an eviction
+		 * racing with its HELLO must not close a link).
+		 * @return whether it was refused
+		 */
+		boolean rejectIfAwaitingHello(String code, String message) {
+			if (!leaveHandshakeIfAwaiting(ConnectionState.CLOSED)) {
+				return false;
+			}
+			refuse(code, message);
+			return true;
+		}
+
+		private void refuse(String code, String message) {
+			IpcServer.this.refusals.warn(this.packets.rejection(code, message));
+			// written at once on the refusing thread (reader, acceptor or timer): nothing was ever
+			// written to a connection that waits for HELLO, so its socket buffer is empty and
+			// this small ERROR cannot block, and a flood of refusals wakes no writer threads
+			this.packets.trySend(OpCode.ERROR, null, new Payloads.Error(null, code, message));
+			this.packets.close();
 		}
 
 		void close() {
@@ -425,11 +525,25 @@ public final class IpcServer implements AutoCloseable {
 			ConnectionState previous = this.state.getAndUpdate(
 					(current) -> (current == ConnectionState.CLOSED) ? ConnectionState.CLOSED : next);
 			if (previous == ConnectionState.AWAITING_HELLO && next != ConnectionState.AWAITING_HELLO) {
-				IpcServer.this.awaitingHello.decrementAndGet();
-				ScheduledFuture<?> timer = this.handshakeTimer;
-				if (timer != null) {
-					timer.cancel(false);
-				}
+				releaseHandshakeSlot();
+			}
+		}
+
+		/** Move out of AWAITING_HELLO only if still there; the caller acts only if it did. */
+		private boolean leaveHandshakeIfAwaiting(ConnectionState next) {
+			if (!this.state.compareAndSet(ConnectionState.AWAITING_HELLO, next)) {
+				return false;
+			}
+			releaseHandshakeSlot();
+			return true;
+		}
+
+		private void releaseHandshakeSlot() {
+			IpcServer.this.awaitingHello.decrementAndGet();
+			IpcServer.this.awaitingHelloOrder.remove(this);
+			ScheduledFuture<?> timer = this.handshakeTimer;
+			if (timer != null) {
+				timer.cancel(false);
 			}
 		}
 

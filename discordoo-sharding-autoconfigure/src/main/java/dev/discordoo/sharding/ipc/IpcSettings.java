@@ -16,13 +16,21 @@ import java.time.Duration;
  * @param maxPendingConnections how many connections may wait for HELLO at once; more are closed
  * @param inboundQueueCapacity how many received packets may wait for their handler per
  * connection before the reader stops reading (and TCP pushes back on the sender)
+ * @param inboundQueueBytes how many bytes of received frames may wait for their handler per
+ * connection before the reader stops reading; at least {@code maxFrameSize}
+ * @param outboundQueueBytes how many bytes of frames may wait to be written per connection:
+ * beyond it a sender waits, and a relay to that connection is refused; at least
+ * {@code maxFrameSize}
  */
 public record IpcSettings(int maxFrameSize, Duration helloInterval, Duration spawnTimeout, Duration handshakeTimeout,
 		Duration heartbeatInterval, int heartbeatTolerance, Duration requestTimeout, int maxPendingConnections,
-		int inboundQueueCapacity) {
+		int inboundQueueCapacity, long inboundQueueBytes, long outboundQueueBytes) {
 
 	/** The protocol's default max frame size: 1 MiB. */
 	public static final int DEFAULT_MAX_FRAME_SIZE = 1024 * 1024;
+
+	/** The default byte budget of each connection's inbound and outbound queue: 8 MiB. */
+	public static final long DEFAULT_QUEUE_BYTES = 8L * 1024 * 1024;
 
 	/**
 	 * Validate the settings.
@@ -45,6 +53,38 @@ public record IpcSettings(int maxFrameSize, Duration helloInterval, Duration spa
 		if (inboundQueueCapacity < 1) {
 			throw new IllegalArgumentException("inboundQueueCapacity must be at least 1, was " + inboundQueueCapacity);
 		}
+		// a budget below one frame could never let a frame of the maximum size through
+		if (inboundQueueBytes < maxFrameSize) {
+			throw new IllegalArgumentException("inboundQueueBytes must be at least maxFrameSize (" + maxFrameSize
+					+ "), was " + inboundQueueBytes);
+		}
+		if (outboundQueueBytes < maxFrameSize) {
+			throw new IllegalArgumentException("outboundQueueBytes must be at least maxFrameSize (" + maxFrameSize
+					+ "), was " + outboundQueueBytes);
+		}
+	}
+
+	/**
+	 * Settings with the default byte budgets of the queues ({@link #DEFAULT_QUEUE_BYTES}, or
+	 * the max frame size if that is larger).
+	 * @param maxFrameSize the largest frame body, in bytes, this side accepts and sends
+	 * @param helloInterval how often the manager resends HELLO until IDENTIFY
+	 * @param spawnTimeout how long the manager waits for IDENTIFY
+	 * @param handshakeTimeout how long the instance waits for a valid HELLO on a new connection
+	 * @param heartbeatInterval how often the instance sends HEARTBEAT
+	 * @param heartbeatTolerance how many heartbeat intervals may pass without a heartbeat (or
+	 * ack) before the link counts as lost
+	 * @param requestTimeout the default timeout of a request
+	 * @param maxPendingConnections how many connections may wait for HELLO at once
+	 * @param inboundQueueCapacity how many received packets may wait for their handler per
+	 * connection
+	 */
+	public IpcSettings(int maxFrameSize, Duration helloInterval, Duration spawnTimeout, Duration handshakeTimeout,
+			Duration heartbeatInterval, int heartbeatTolerance, Duration requestTimeout, int maxPendingConnections,
+			int inboundQueueCapacity) {
+		this(maxFrameSize, helloInterval, spawnTimeout, handshakeTimeout, heartbeatInterval, heartbeatTolerance,
+				requestTimeout, maxPendingConnections, inboundQueueCapacity,
+				Math.max(DEFAULT_QUEUE_BYTES, maxFrameSize), Math.max(DEFAULT_QUEUE_BYTES, maxFrameSize));
 	}
 
 	/**
@@ -73,7 +113,8 @@ public record IpcSettings(int maxFrameSize, Duration helloInterval, Duration spa
 	 */
 	public IpcSettings withHeartbeat(Duration interval, int tolerance) {
 		return new IpcSettings(this.maxFrameSize, this.helloInterval, this.spawnTimeout, this.handshakeTimeout,
-				interval, tolerance, this.requestTimeout, this.maxPendingConnections, this.inboundQueueCapacity);
+				interval, tolerance, this.requestTimeout, this.maxPendingConnections, this.inboundQueueCapacity,
+				this.inboundQueueBytes, this.outboundQueueBytes);
 	}
 
 	/**
@@ -82,9 +123,11 @@ public record IpcSettings(int maxFrameSize, Duration helloInterval, Duration spa
 	 * @return the new settings
 	 */
 	public IpcSettings withMaxFrameSize(int maxFrameSize) {
+		// the budgets grow with the frames: each must hold at least one frame
 		return new IpcSettings(maxFrameSize, this.helloInterval, this.spawnTimeout, this.handshakeTimeout,
 				this.heartbeatInterval, this.heartbeatTolerance, this.requestTimeout, this.maxPendingConnections,
-				this.inboundQueueCapacity);
+				this.inboundQueueCapacity, Math.max(this.inboundQueueBytes, maxFrameSize),
+				Math.max(this.outboundQueueBytes, maxFrameSize));
 	}
 
 	/**
@@ -97,7 +140,7 @@ public record IpcSettings(int maxFrameSize, Duration helloInterval, Duration spa
 	public IpcSettings withHandshake(Duration helloInterval, Duration spawnTimeout, Duration handshakeTimeout) {
 		return new IpcSettings(this.maxFrameSize, helloInterval, spawnTimeout, handshakeTimeout,
 				this.heartbeatInterval, this.heartbeatTolerance, this.requestTimeout, this.maxPendingConnections,
-				this.inboundQueueCapacity);
+				this.inboundQueueCapacity, this.inboundQueueBytes, this.outboundQueueBytes);
 	}
 
 	/**
@@ -108,7 +151,19 @@ public record IpcSettings(int maxFrameSize, Duration helloInterval, Duration spa
 	public IpcSettings withRequestTimeout(Duration requestTimeout) {
 		return new IpcSettings(this.maxFrameSize, this.helloInterval, this.spawnTimeout, this.handshakeTimeout,
 				this.heartbeatInterval, this.heartbeatTolerance, requestTimeout, this.maxPendingConnections,
-				this.inboundQueueCapacity);
+				this.inboundQueueCapacity, this.inboundQueueBytes, this.outboundQueueBytes);
+	}
+
+	/**
+	 * Copy with other byte budgets of the per-connection queues.
+	 * @param inboundQueueBytes received bytes that may wait for their handler
+	 * @param outboundQueueBytes bytes that may wait to be written
+	 * @return the new settings
+	 */
+	public IpcSettings withQueueBytes(long inboundQueueBytes, long outboundQueueBytes) {
+		return new IpcSettings(this.maxFrameSize, this.helloInterval, this.spawnTimeout, this.handshakeTimeout,
+				this.heartbeatInterval, this.heartbeatTolerance, this.requestTimeout, this.maxPendingConnections,
+				this.inboundQueueCapacity, inboundQueueBytes, outboundQueueBytes);
 	}
 
 	private static void requirePositive(String name, Duration value) {

@@ -56,6 +56,12 @@ public final class ErrorCode {
 	/** An identify outcome was reported for a shard the sender holds no permit for. */
 	public static final String NO_PERMIT = "NO_PERMIT";
 
+	/**
+	 * A relay's target had too many bytes waiting to be written to it (it is slow or frozen):
+	 * nothing was sent to it.
+	 */
+	public static final String BACKLOGGED = "BACKLOGGED";
+
 	/** The link closed while a request was pending. */
 	public static final String LINK_LOST = "LINK_LOST";
 

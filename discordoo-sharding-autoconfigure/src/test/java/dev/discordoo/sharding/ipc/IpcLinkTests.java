@@ -35,6 +35,8 @@ class IpcLinkTests {
 		assertThat(managerLink.remotePid()).isEqualTo(777);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.ipc.server.managerLink() != null);
 		assertThat(this.ipc.server.managerLink().remoteId()).isEqualTo(this.ipc.managerId);
+		// the listener hears of the manager on its handler thread, maybe after the manager has its link
+		await().atMost(Duration.ofSeconds(5)).until(() -> !this.ipc.instanceSide.hellos.isEmpty());
 		assertThat(this.ipc.instanceSide.hellos).singleElement().satisfies((hello) -> {
 			assertThat(hello.shards()).containsExactly(0, 1);
 			assertThat(hello.totalShards()).isEqualTo(2);

@@ -64,12 +64,23 @@ final class IpcTestSupport implements AutoCloseable {
 
 	IpcTestSupport(IpcSettings settings, RecordingListener instanceSide, IpcObserver managerObserver,
 			IpcObserver instanceObserver) {
+		this(settings, instanceSide, managerObserver, new IpcResources("instance", new DefaultListableBeanFactory(),
+				(event) -> {
+				}, instanceObserver));
+	}
+
+	/** An instance on resources of the test's own (a timer of its own, say); closed with the rest. */
+	IpcTestSupport(IpcSettings settings, IpcObserver managerObserver, IpcResources instanceResources) {
+		this(settings, new RecordingListener(), managerObserver, instanceResources);
+	}
+
+	private IpcTestSupport(IpcSettings settings, RecordingListener instanceSide, IpcObserver managerObserver,
+			IpcResources instanceResources) {
 		this.settings = settings;
 		this.instanceSide = instanceSide;
 		this.managerResources = new IpcResources("manager", new DefaultListableBeanFactory(), (event) -> {
 		}, managerObserver);
-		this.instanceResources = new IpcResources("instance", new DefaultListableBeanFactory(), (event) -> {
-		}, instanceObserver);
+		this.instanceResources = instanceResources;
 		this.server = new IpcServer("127.0.0.1", 0,
 				new IpcServer.Credentials(this.managerId, this.instanceId, this.token, 777), settings,
 				this.instanceResources, this.codec, this.instanceSide);

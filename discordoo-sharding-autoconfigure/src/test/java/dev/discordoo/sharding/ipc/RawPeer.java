@@ -58,6 +58,18 @@ public final class RawPeer implements AutoCloseable {
 		this.out.flush();
 	}
 
+	/** Several frames in one write, so that the other side reads them together. */
+	public void sendJsonTogether(String... jsons) throws IOException {
+		ByteArrayOutputStream frames = new ByteArrayOutputStream();
+		DataOutputStream writer = new DataOutputStream(frames);
+		for (String json : jsons) {
+			byte[] body = json.getBytes(StandardCharsets.UTF_8);
+			writer.writeInt(body.length);
+			writer.write(body);
+		}
+		sendRaw(frames.toByteArray());
+	}
+
 	public void sendRaw(byte[] bytes) throws IOException {
 		this.out.write(bytes);
 		this.out.flush();

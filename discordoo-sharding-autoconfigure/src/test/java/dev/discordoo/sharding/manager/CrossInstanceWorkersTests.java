@@ -43,10 +43,7 @@ class CrossInstanceWorkersTests {
 	void start() {
 		this.support = new ManagerTestSupport(Map.of("discordoo.sharding.mode", "workers",
 				"discordoo.sharding.shards", "16", "discordoo.sharding.shards-per-instance", "2",
-				"discordoo.sharding.restart.enabled", "false", "discordoo.sharding.spawn.concurrency", "8",
-				// 10,000 requests queue ahead of heartbeats on 8 workers: on a busy two-core machine
-				// the test's 1.5 s of silence would count an instance lost, which is not the point here
-				"discordoo.sharding.heartbeat.tolerance", "10"));
+				"discordoo.sharding.restart.enabled", "false", "discordoo.sharding.spawn.concurrency", "8"));
 		this.support.awaitAllReady(Duration.ofSeconds(60));
 	}
 
