@@ -68,6 +68,11 @@ public final class ClusterAutoConfiguration {
 					cluster.sessionTimeout(), "must be longer than discordoo.sharding.identify.interval ("
 							+ identify.interval() + "): a node that dies holding an identify bucket frees it with its session");
 		}
+		if (properties.mode() == ShardingProperties.Mode.WORKERS) {
+			logger.warn("Cluster node in workers mode: if this JVM is ever frozen (a long pause, a suspended VM), its "
+					+ "instances freeze with it and cannot close their sessions before the leader moves their shards; "
+					+ "processes mode (the default) fences better");
+		}
 		CuratorFramework client = CuratorFrameworkFactory.builder()
 			.connectString(connectString)
 			.sessionTimeoutMs((int) cluster.sessionTimeout().toMillis())
