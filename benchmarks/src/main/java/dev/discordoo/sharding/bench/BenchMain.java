@@ -43,6 +43,7 @@ public final class BenchMain {
 		scenarios.put("failover", managers::failover);
 		scenarios.put("memory", managers::memory);
 		scenarios.put("jda", new JdaScenarios(results, config)::run);
+		scenarios.put("cluster", new ClusterScenarios(results, config)::run);
 		scenarios.put("micro", micro::run);
 		List<String> chosen = new ArrayList<>(List.of(args));
 		if (chosen.isEmpty() || chosen.contains("all")) {
