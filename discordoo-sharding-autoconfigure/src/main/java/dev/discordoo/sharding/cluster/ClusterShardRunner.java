@@ -78,6 +78,10 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 
 	private volatile boolean running;
 
+	private volatile boolean leaving;
+
+	private final CompletableFuture<Void> handedOver = new CompletableFuture<>();
+
 	/**
 	 * Create a runner for a node that has joined its cluster.
 	 * @param node the node
@@ -123,15 +127,16 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		// a graceful stop hands the shards over first: the leader moves them, the other nodes
 		// start successors, and reconcile lets go of each once its successor is READY
 		this.node.leave();
-		long deadline = System.nanoTime() + this.handOverTimeout.toNanos();
-		while (!this.manager.instances().isEmpty() && System.nanoTime() - deadline < 0 && this.connected) {
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
+		this.leaving = true;
+		reconcileSoon();
+		try {
+			this.handedOver.get(this.handOverTimeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+			// said below
 		}
 		if (!this.manager.instances().isEmpty()) {
 			logger.warn("Cluster node " + this.node.nodeName() + " stops with instances not handed over: "
@@ -189,6 +194,10 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		catch (RuntimeException ex) {
 			logger.warn("Cluster node " + this.node.nodeName() + " could not apply the assignment now: "
 					+ ex.getMessage(), ex);
+		}
+		// a leaving node is done once nothing runs here any more, or once it cannot hand over
+		if (this.leaving && (this.manager.instances().isEmpty() || !this.connected)) {
+			this.handedOver.complete(null);
 		}
 	}
 
