@@ -502,7 +502,8 @@ public final class ClusterNode implements AutoCloseable {
 		}
 	}
 
-	private void onAssignment(ChildData data) {
+	// synchronized: the cache's thread and a re-read after a lost session must not pass each other
+	private synchronized void onAssignment(ChildData data) {
 		ClusterAssignment published;
 		try {
 			published = this.mapper.readValue(data.getData(), ClusterAssignment.class);

@@ -2,6 +2,7 @@ package dev.discordoo.sharding.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.state.ConnectionState;
@@ -29,6 +29,7 @@ import org.springframework.context.SmartLifecycle;
 import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceState;
 import dev.discordoo.sharding.ipc.ShardingThreads;
+import dev.discordoo.sharding.manager.InstancePlan;
 import dev.discordoo.sharding.manager.LocalShardingManager;
 
 /**
@@ -301,14 +302,13 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 	@Override
 	public ClusterStatus status() {
 		ClusterAssignment assignment = this.node.assignment();
-		List<ClusterStatus.InstanceStatus> instances = new java.util.ArrayList<>();
+		List<ClusterStatus.InstanceStatus> instances = new ArrayList<>();
 		if (assignment != null) {
-			List<dev.discordoo.sharding.manager.InstancePlan> plans = assignment.allocation().instances();
+			List<InstancePlan> plans = assignment.allocation().instances();
 			for (int i = 0; i < plans.size(); i++) {
-				String owner = read(this.owners, this.node.paths().owner(i));
-				String[] parts = (owner != null) ? owner.split(" ") : new String[0];
+				Claim owner = Claim.of(this.owners, this.node.paths().owner(i));
 				instances.add(new ClusterStatus.InstanceStatus(i, plans.get(i).shards(), assignment.ownerOf(i),
-						(parts.length > 0) ? parts[0] : null, (parts.length > 1) ? parts[1] : null));
+						(owner != null) ? owner.node() : null, (owner != null) ? owner.state() : null));
 			}
 		}
 		return new ClusterStatus(this.node.clusterName(), this.node.nodeName(), this.node.isConnected(),
@@ -361,11 +361,6 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 			return this.node.equals(me) && this.session != session;
 		}
 
-	}
-
-	private static @Nullable String read(CuratorCache cache, String path) {
-		return cache.get(path).map(ChildData::getData).map((data) -> new String(data, StandardCharsets.UTF_8))
-			.orElse(null);
 	}
 
 	private boolean create(String path, String data) {
