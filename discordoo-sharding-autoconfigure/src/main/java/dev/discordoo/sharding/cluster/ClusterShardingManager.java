@@ -82,7 +82,7 @@ public final class ClusterShardingManager implements ShardingManager {
 
 	@Override
 	public void send(int index, String event, @Nullable Object payload) {
-		ClusterAssignment assignment = this.node.awaitAssignment();
+		ClusterAssignment assignment = current();
 		String owner = assignment.ownerOf(index);
 		if (owner == null || owner.equals(this.node.nodeName())) {
 			this.local.send(index, event, payload);
@@ -125,7 +125,7 @@ public final class ClusterShardingManager implements ShardingManager {
 	@Override
 	public <T> CompletableFuture<List<InstanceResult<T>>> request(String name, @Nullable Object payload,
 			Targets targets, Class<T> type, Duration timeout) {
-		ClusterAssignment assignment = this.node.awaitAssignment();
+		ClusterAssignment assignment = current();
 		List<Integer> indices = resolve(assignment, targets);
 		JsonNode tree = tree(payload);
 		// the indices of each node, in target order; this node's own and the unowned run locally
@@ -165,8 +165,17 @@ public final class ClusterShardingManager implements ShardingManager {
 
 	@Override
 	public int instanceForGuild(long guildId) {
-		ClusterAssignment assignment = this.node.awaitAssignment();
+		ClusterAssignment assignment = current();
 		return resolve(assignment, Targets.guild(guildId)).get(0);
+	}
+
+	/**
+	 * The assignment in force now: the newest this node has seen, not the first, which
+	 * {@link ClusterNode#awaitAssignment()} keeps giving.
+	 */
+	private ClusterAssignment current() {
+		ClusterAssignment current = this.node.assignment();
+		return (current != null) ? current : this.node.awaitAssignment();
 	}
 
 	private List<Integer> resolve(ClusterAssignment assignment, Targets targets) {
