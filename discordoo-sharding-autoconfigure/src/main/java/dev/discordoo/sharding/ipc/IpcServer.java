@@ -225,9 +225,6 @@ public final class IpcServer implements AutoCloseable {
 					hello.token().getBytes(StandardCharsets.UTF_8))) {
 				return "HELLO token is invalid";
 			}
-			if (hello.shards() == null || hello.totalShards() <= 0) {
-				return "HELLO must carry shards and a positive total_shards";
-			}
 			return null;
 		};
 	}
@@ -545,6 +542,10 @@ public final class IpcServer implements AutoCloseable {
 			if (hello.heartbeatInterval() > MAX_HEARTBEAT_INTERVAL.toMillis()) {
 				return "heartbeat_interval must be at most " + MAX_HEARTBEAT_INTERVAL.toMillis() + " ms, was "
 						+ hello.heartbeatInterval();
+			}
+			// last, as docs/protocol.md orders the checks: only an instance is given shards
+			if (IpcServer.this.singleLink && (hello.shards() == null || hello.totalShards() <= 0)) {
+				return "HELLO must carry shards and a positive total_shards";
 			}
 			return null;
 		}
