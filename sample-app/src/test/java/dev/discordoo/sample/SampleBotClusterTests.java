@@ -72,6 +72,13 @@ class SampleBotClusterTests {
 			.filter((instance) -> instance.path("ownedBy").asString().equals("node-1"))
 			.count());
 
+		// a request from node 1 reaches every instance of the cluster, node 2's over the node link
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			JsonNode live = get(firstUrl + "/guilds/live");
+			assertThat(live.path("complete").asBoolean()).as("every instance answered: %s", live).isTrue();
+			assertThat(live.path("instances").size()).isEqualTo(4);
+		});
+
 		// Ctrl-C of node 2: it hands its instances over before it is gone
 		second.close();
 		this.nodes.remove(second);
@@ -92,7 +99,7 @@ class SampleBotClusterTests {
 				"--discordoo.sharding.mode=workers", "--discordoo.sharding.heartbeat.interval=1s",
 				"--discordoo.sharding.cluster.zookeeper.connect-string=" + this.zookeeper.getConnectString(),
 				"--discordoo.sharding.cluster.node-name=" + name, "--discordoo.sharding.cluster.settle=2s",
-				"--discordoo.sharding.cluster.session-timeout=6s");
+				"--discordoo.sharding.cluster.session-timeout=6s", "--discordoo.sharding.cluster.secret=sample-cluster-secret");
 		this.nodes.add(node);
 		return node;
 	}

@@ -10,6 +10,7 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -19,6 +20,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,6 +29,10 @@ import dev.discordoo.sharding.cluster.ClusterAssignment;
 import dev.discordoo.sharding.cluster.ClusterNode;
 import dev.discordoo.sharding.cluster.ClusterSettings;
 import dev.discordoo.sharding.cluster.ClusterShardRunner;
+import dev.discordoo.sharding.cluster.ClusterShardingManager;
+import dev.discordoo.sharding.cluster.NodeLinks;
+import dev.discordoo.sharding.ipc.IpcResources;
+import dev.discordoo.sharding.protocol.FrameCodec;
 import dev.discordoo.sharding.cluster.GatewayFacts;
 import dev.discordoo.sharding.cluster.ZooKeeperIdentifyGate;
 import dev.discordoo.sharding.discord.GatewayBot;
@@ -56,7 +62,7 @@ public final class ClusterAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ClusterNode discordooShardingClusterNode(ClusterProperties cluster, ShardingProperties properties,
-			GatewayBotSource discord, Environment environment) {
+			GatewayBotSource discord, Environment environment, ObjectProvider<NodeLinks> links) {
 		String connectString = cluster.zookeeper().connectString();
 		if (connectString == null || connectString.isBlank()) {
 			throw new InvalidConfigurationPropertyValueException(ClusterProperties.CONNECT_STRING_PROPERTY, connectString,
@@ -81,6 +87,15 @@ public final class ClusterAutoConfiguration {
 			.build();
 		ClusterNode node = new ClusterNode(client, connectString, settings(cluster, properties, environment),
 				JsonMapper.builder().build(), () -> gatewayFacts(properties, discord));
+		NodeLinks nodeLinks = links.getIfAvailable();
+		if (nodeLinks != null) {
+			int port = nodeLinks.start();
+			node.publishLink(nodeLinks.host(), port, nodeLinks.linkId());
+		}
+		else {
+			logger.info("Cluster node has no " + ClusterProperties.SECRET_PROPERTY + ": no node links, so requests, "
+					+ "broadcasts and sends reach only this node's instances");
+		}
 		try {
 			node.join();
 		}
@@ -145,6 +160,34 @@ public final class ClusterAutoConfiguration {
 	private static int configuredTotal(ShardingProperties properties) {
 		return ShardAllocation.of(properties.shards(), properties.totalShards(), properties.shardsPerInstance())
 			.totalShards();
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(ClusterProperties.SECRET_PROPERTY)
+	NodeLinks discordooShardingNodeLinks(ClusterProperties cluster, ShardingProperties properties,
+			Environment environment, IpcResources resources, FrameCodec codec) {
+		String secret = cluster.secret();
+		if (secret == null || secret.isBlank()) {
+			throw new InvalidConfigurationPropertyValueException(ClusterProperties.SECRET_PROPERTY, "(masked)",
+					"must not be blank");
+		}
+		String host = (cluster.link().host() != null) ? cluster.link().host() : hostName();
+		return new NodeLinks(settings(cluster, properties, environment).name(), secret, host, cluster.link().port(),
+				ShardingAutoConfiguration.ipcSettings(properties), resources, codec);
+	}
+
+	@Bean
+	@Primary
+	@ConditionalOnMissingBean(ClusterShardingManager.class)
+	ClusterShardingManager discordooShardingClusterManager(ClusterNode node, LocalShardingManager manager,
+			ObjectProvider<NodeLinks> links, ShardingProperties properties, FrameCodec codec) {
+		NodeLinks nodeLinks = links.getIfAvailable();
+		if (nodeLinks != null) {
+			nodeLinks.serve(manager);
+		}
+		return new ClusterShardingManager(node, manager, nodeLinks, ShardingAutoConfiguration.ipcSettings(properties),
+				codec);
 	}
 
 	@Bean

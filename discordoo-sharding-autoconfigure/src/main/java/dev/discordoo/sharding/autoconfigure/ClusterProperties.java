@@ -28,12 +28,18 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * time a lost node's instances take to notice and close their sessions
  * @param handOverTimeout How long a node keeps running an instance that moved to another
  * node while the other node's successor is not READY
+ * @param secret Shared secret of the cluster's node links, the same on every node; without
+ * it requests, broadcasts and sends reach only this node's instances. Never logged
+ * @param link Node links: where this node listens for the other nodes
  */
 @ConfigurationProperties("discordoo.sharding.cluster")
 public record ClusterProperties(@DefaultValue ZooKeeper zookeeper, @Nullable String name, @Nullable String nodeName,
 		@DefaultValue("1000") int capacity, @DefaultValue("10s") Duration sessionTimeout,
 		@DefaultValue("5s") Duration settle, @Nullable Duration moveMargin,
-		@DefaultValue("5m") Duration handOverTimeout) {
+		@DefaultValue("5m") Duration handOverTimeout, @Nullable String secret, @DefaultValue Link link) {
+
+	/** The property holding the cluster secret, masked in the actuator's endpoints. */
+	public static final String SECRET_PROPERTY = "discordoo.sharding.cluster.secret";
 
 	/** The property that switches cluster mode on. */
 	public static final String CONNECT_STRING_PROPERTY = "discordoo.sharding.cluster.zookeeper.connect-string";
@@ -68,6 +74,16 @@ public record ClusterProperties(@DefaultValue ZooKeeper zookeeper, @Nullable Str
 	 * @param connectionTimeout How long one connection attempt to ZooKeeper may take
 	 */
 	public record ZooKeeper(@Nullable String connectString, @DefaultValue("5s") Duration connectionTimeout) {
+	}
+
+	/**
+	 * Node links.
+	 *
+	 * @param host Address this node listens on for node links and publishes to the other
+	 * nodes; defaults to the host name
+	 * @param port Port of the node-link server; 0 for an ephemeral one
+	 */
+	public record Link(@Nullable String host, @DefaultValue("0") int port) {
 	}
 
 }

@@ -112,7 +112,8 @@ public final class ShardingAutoConfiguration {
 
 		@Bean
 		SanitizingFunction discordooShardingTokenSanitizer() {
-			return SanitizingFunction.sanitizeValue().ifKeyEquals(ShardingProperties.TOKEN_PROPERTY, "DISCORD_TOKEN");
+			return SanitizingFunction.sanitizeValue().ifKeyEquals(ShardingProperties.TOKEN_PROPERTY, "DISCORD_TOKEN",
+					ClusterProperties.SECRET_PROPERTY, "DISCORDOO_SHARDING_CLUSTER_SECRET");
 		}
 
 	}

@@ -2,6 +2,7 @@ package dev.discordoo.sharding.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.discordoo.sharding.ShardingManager;
+import dev.discordoo.sharding.manager.LocalShardingManager;
 import dev.discordoo.sharding.cluster.ClusterStatusSource;
 import dev.discordoo.sharding.identify.IdentifyBroker;
 import dev.discordoo.sharding.instance.InstanceRuntime;
@@ -46,8 +48,11 @@ public final class ShardingMetricsAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ShardingManagerMetrics discordooShardingManagerMetrics(ShardingManager manager) {
-			return new ShardingManagerMetrics(manager);
+		ShardingManagerMetrics discordooShardingManagerMetrics(ShardingManager manager,
+				ObjectProvider<LocalShardingManager> local) {
+			// a cluster node's instance events come from its local manager, the cluster manager's delegate
+			LocalShardingManager localManager = local.getIfAvailable();
+			return new ShardingManagerMetrics((localManager != null) ? localManager : manager);
 		}
 
 	}

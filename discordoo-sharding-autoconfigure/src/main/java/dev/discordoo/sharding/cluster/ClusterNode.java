@@ -88,6 +88,9 @@ public final class ClusterNode implements AutoCloseable {
 
 	private volatile boolean leaving;
 
+	// where this node's node-link server listens, published in its record; null without one
+	private volatile @Nullable LinkAddress link;
+
 	private final java.util.concurrent.atomic.AtomicLong reassignments = new java.util.concurrent.atomic.AtomicLong();
 
 	private volatile boolean closed;
@@ -122,6 +125,33 @@ public final class ClusterNode implements AutoCloseable {
 				ShardingThreads.daemons("discordoo-cluster-"));
 		work.setRemoveOnCancelPolicy(true);
 		this.work = work;
+	}
+
+	/**
+	 * Say where this node's node-link server listens, for its record; before {@link #join()}.
+	 * @param host the address other nodes connect to
+	 * @param port the port
+	 * @param id the snowflake the server answers IDENTIFY with
+	 */
+	public void publishLink(String host, int port, String id) {
+		if (this.link != null) {
+			throw new IllegalStateException("the node link is published once, before join");
+		}
+		this.link = new LinkAddress(host, port, id);
+	}
+
+	/**
+	 * Return the live record of a member.
+	 * @param name the node's name
+	 * @return its record, or {@code null} when it is no member now
+	 */
+	public @Nullable NodeRecord member(String name) {
+		for (NodeRecord record : members()) {
+			if (record.name().equals(name)) {
+				return record;
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -422,8 +452,10 @@ public final class ClusterNode implements AutoCloseable {
 		catch (UnknownHostException ex) {
 			host = "unknown";
 		}
+		LinkAddress address = this.link;
 		return new NodeRecord(this.settings.nodeName(), this.settings.capacity(), host,
-				ProcessHandle.current().pid(), this.leaving);
+				ProcessHandle.current().pid(), this.leaving, (address != null) ? address.host() : null,
+				(address != null) ? address.port() : null, (address != null) ? address.id() : null);
 	}
 
 	private void register() {
@@ -760,6 +792,10 @@ public final class ClusterNode implements AutoCloseable {
 	}
 
 	/** A node's record and when it joined, in ZooKeeper's own order. */
+	/** Where a node-link server listens, and the snowflake it answers IDENTIFY with. */
+	private record LinkAddress(String host, int port, String id) {
+	}
+
 	private record Live(NodeRecord record, long czxid) {
 	}
 

@@ -80,6 +80,23 @@ public final class IpcServer implements AutoCloseable {
 	}
 
 	/**
+	 * Decides whether a HELLO's credentials admit its connection. The server checks the
+	 * protocol version and the heartbeat interval itself; an admission checks who is asking.
+	 */
+	@FunctionalInterface
+	public interface Admission {
+
+		/**
+		 * Judge a HELLO's credentials.
+		 * @param hello the HELLO, of a supported version
+		 * @return why it is refused (sent to the peer in INVALID_SESSION and logged, so it
+		 * must never quote a secret), or {@code null} to admit it
+		 */
+		@Nullable String refusalOf(Payloads.Hello hello);
+
+	}
+
+	/**
 	 * Receives the manager link and what arrives on it.
 	 */
 	public interface Listener extends IpcLinkHandler {
@@ -105,7 +122,14 @@ public final class IpcServer implements AutoCloseable {
 
 	private final int port;
 
-	private final Credentials credentials;
+	private final String localId;
+
+	private final long pid;
+
+	private final Admission admission;
+
+	/** An instance's server keeps one link, to its manager; a node-link server one per peer. */
+	private final boolean singleLink;
 
 	private final IpcSettings settings;
 
@@ -140,7 +164,8 @@ public final class IpcServer implements AutoCloseable {
 	private TcpReceivingChannelAdapter receiver;
 
 	/**
-	 * Create a server; {@link #start()} binds it.
+	 * Create an instance's server; {@link #start()} binds it. It keeps one link, to the
+	 * manager that proves itself with the credentials.
 	 * @param host the address to listen on
 	 * @param port the port, 0 for an ephemeral one
 	 * @param credentials who this instance is and whom it accepts
@@ -151,14 +176,57 @@ public final class IpcServer implements AutoCloseable {
 	 */
 	public IpcServer(String host, int port, Credentials credentials, IpcSettings settings, IpcResources resources,
 			FrameCodec codec, Listener listener) {
+		this(host, port, credentials.instanceId(), credentials.pid(), instanceAdmission(credentials), true, settings,
+				resources, codec, listener);
+	}
+
+	private IpcServer(String host, int port, String localId, long pid, Admission admission, boolean singleLink,
+			IpcSettings settings, IpcResources resources, FrameCodec codec, Listener listener) {
 		this.host = host;
 		this.port = port;
-		this.credentials = credentials;
+		this.localId = localId;
+		this.pid = pid;
+		this.admission = admission;
+		this.singleLink = singleLink;
 		this.settings = settings;
 		this.resources = resources;
 		this.codec = codec;
 		this.listener = listener;
 		this.refusals = new WarningLimiter(logger, REFUSAL_WARNING_INTERVAL, resources.clock());
+	}
+
+	/**
+	 * Create a server that keeps any number of links, one per peer its admission accepts: a
+	 * cluster node's node-link server. Every rule of the handshake and of the protocol holds
+	 * as for an instance's server; {@link #managerLink()} stays {@code null} and each link is
+	 * handed to the listener's {@code onManagerConnected}.
+	 * @param host the address to listen on
+	 * @param port the port, 0 for an ephemeral one
+	 * @param localId this side's snowflake, answered in IDENTIFY
+	 * @param pid this process's id, answered in IDENTIFY
+	 * @param admission who is accepted
+	 * @param settings limits and timings
+	 * @param resources the threads to use
+	 * @param codec the frame codec
+	 * @param listener receives each link
+	 * @return the server; {@link #start()} binds it
+	 */
+	public static IpcServer forPeers(String host, int port, String localId, long pid, Admission admission,
+			IpcSettings settings, IpcResources resources, FrameCodec codec, Listener listener) {
+		return new IpcServer(host, port, localId, pid, admission, false, settings, resources, codec, listener);
+	}
+
+	private static Admission instanceAdmission(Credentials credentials) {
+		return (hello) -> {
+			if (!credentials.managerId().equals(hello.id())) {
+				return "HELLO id does not match this instance's manager id";
+			}
+			if (hello.token() == null || !MessageDigest.isEqual(credentials.token().getBytes(StandardCharsets.UTF_8),
+					hello.token().getBytes(StandardCharsets.UTF_8))) {
+				return "HELLO token is invalid";
+			}
+			return null;
+		};
 	}
 
 	/**
@@ -228,9 +296,11 @@ public final class IpcServer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		IpcLink link = this.managerLink.get();
-		if (link != null) {
-			link.close("IPC server closed");
+		for (ServerConnection connection : this.connections.values()) {
+			IpcLink link = connection.link;
+			if (link != null) {
+				link.close("IPC server closed");
+			}
 		}
 		if (this.receiver != null) {
 			this.receiver.stop();
@@ -403,30 +473,32 @@ public final class IpcServer implements AutoCloseable {
 				IpcServer.this.refusals.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from "
 						+ this.packets.remote() + ": " + refusal);
 				this.packets.trySend(OpCode.INVALID_SESSION, null,
-						new Payloads.InvalidSession(IpcServer.this.credentials.instanceId(), refusal));
+						new Payloads.InvalidSession(IpcServer.this.localId, refusal));
 				close();
 				return;
 			}
-			Payloads.Identify identify = new Payloads.Identify(IpcServer.this.credentials.instanceId(), hello.eventId(),
-					IpcServer.this.credentials.pid(), Payloads.VERSION);
+			Payloads.Identify identify = new Payloads.Identify(IpcServer.this.localId, hello.eventId(),
+					IpcServer.this.pid, Payloads.VERSION);
 			if (this.state.get() == ConnectionState.AUTHENTICATED) {
 				this.packets.trySend(OpCode.IDENTIFY, null, identify);
 				return;
 			}
 			// claimed before a link is built: a spare link would close this connection before the
 			// refusal is sent, and tell the listener of the loss of a link it never had
-			if (!IpcServer.this.managerClaimed.compareAndSet(false, true)) {
+			if (IpcServer.this.singleLink && !IpcServer.this.managerClaimed.compareAndSet(false, true)) {
 				IpcServer.this.refusals.warn("Refusing HELLO on IPC connection " + this.packets.id() + " from "
 						+ this.packets.remote() + ": this instance already has a manager connection");
 				this.packets.trySend(OpCode.INVALID_SESSION, null, new Payloads.InvalidSession(
-						IpcServer.this.credentials.instanceId(), "this instance already has a manager connection"));
+						IpcServer.this.localId, "this instance already has a manager connection"));
 				close();
 				return;
 			}
 			// authenticated only if still waiting: the handshake timer or an eviction may have
 			// refused this connection while its HELLO was being read
 			if (!leaveHandshakeIfAwaiting(ConnectionState.AUTHENTICATED)) {
-				IpcServer.this.managerClaimed.set(false);
+				if (IpcServer.this.singleLink) {
+					IpcServer.this.managerClaimed.set(false);
+				}
 				return;
 			}
 			// IDENTIFY is queued before the link exists: the manager refuses anything that comes
@@ -435,12 +507,14 @@ public final class IpcServer implements AutoCloseable {
 			// heartbeat timer, whose first tick can come before this thread gets on to the next
 			// line on a loaded machine, and not a caller of managerLink()
 			this.packets.trySend(OpCode.IDENTIFY, null, identify);
-			IpcLink created = new IpcLink(this.packets, IpcLink.Side.INSTANCE, IpcServer.this.credentials.instanceId(),
+			IpcLink created = new IpcLink(this.packets, IpcLink.Side.INSTANCE, IpcServer.this.localId,
 					hello.id(), -1, IpcServer.this.settings.withHeartbeat(
 							Duration.ofMillis(hello.heartbeatInterval()),
 							IpcServer.this.settings.heartbeatTolerance()),
 					IpcServer.this.resources, IpcServer.this.listener);
-			IpcServer.this.managerLink.set(created);
+			if (IpcServer.this.singleLink) {
+				IpcServer.this.managerLink.set(created);
+			}
 			this.link = created;
 			if (!this.packets.isOpen()) {
 				// closed before the link existed to hear of it
@@ -458,13 +532,9 @@ public final class IpcServer implements AutoCloseable {
 			if (hello.v() != Payloads.VERSION) {
 				return "unsupported protocol version " + hello.v() + " (this instance speaks " + Payloads.VERSION + ")";
 			}
-			if (!IpcServer.this.credentials.managerId().equals(hello.id())) {
-				return "HELLO id does not match this instance's manager id";
-			}
-			if (hello.token() == null || !MessageDigest.isEqual(
-					IpcServer.this.credentials.token().getBytes(StandardCharsets.UTF_8),
-					hello.token().getBytes(StandardCharsets.UTF_8))) {
-				return "HELLO token is invalid";
+			String refusal = IpcServer.this.admission.refusalOf(hello);
+			if (refusal != null) {
+				return refusal;
 			}
 			if (hello.heartbeatInterval() <= 0) {
 				return "heartbeat_interval must be positive, was " + hello.heartbeatInterval();
@@ -473,7 +543,8 @@ public final class IpcServer implements AutoCloseable {
 				return "heartbeat_interval must be at most " + MAX_HEARTBEAT_INTERVAL.toMillis() + " ms, was "
 						+ hello.heartbeatInterval();
 			}
-			if (hello.shards() == null || hello.totalShards() <= 0) {
+			// last, as docs/protocol.md orders the checks: only an instance is given shards
+			if (IpcServer.this.singleLink && (hello.shards() == null || hello.totalShards() <= 0)) {
 				return "HELLO must carry shards and a positive total_shards";
 			}
 			return null;

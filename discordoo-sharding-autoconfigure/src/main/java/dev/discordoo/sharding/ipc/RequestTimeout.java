@@ -40,7 +40,7 @@ public final class RequestTimeout {
 	 * @param timeout the timeout
 	 * @return the nanoseconds
 	 */
-	static long toTimerNanos(Duration timeout) {
+	public static long toTimerNanos(Duration timeout) {
 		if (timeout.compareTo(MIN) < 0) {
 			return MIN.toNanos();
 		}
