@@ -79,6 +79,16 @@ class SampleBotClusterTests {
 			assertThat(live.path("instances").size()).isEqualTo(4);
 		});
 
+		// a restart through node 1's endpoint of an instance node 2 runs is refused: node 1
+		// starting it would give its shards a second owner
+		JsonNode cluster = get(firstUrl + "/actuator/health/cluster");
+		int remote = cluster.path("details").path("instancesByNode").path("node-2").get(0).asInt();
+		JsonNode restart = post(firstUrl + "/actuator/sharding/" + remote);
+		assertThat(restart.path("accepted").asBoolean()).as("%s", restart).isFalse();
+		assertThat(restart.path("message").asString()).contains("does not run on this node");
+		assertThat(get(firstUrl + "/actuator/sharding").path("instances").valueStream()
+			.map((instance) -> instance.path("index").asInt())).doesNotContain(remote);
+
 		// Ctrl-C of node 2: it hands its instances over before it is gone
 		second.close();
 		this.nodes.remove(second);
@@ -106,6 +116,14 @@ class SampleBotClusterTests {
 
 	private static String baseUrl(ConfigurableApplicationContext node) {
 		return "http://127.0.0.1:" + node.getEnvironment().getProperty("local.server.port");
+	}
+
+	private JsonNode post(String url) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(url))
+			.timeout(Duration.ofSeconds(10))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
+		return this.json.readTree(response.body());
 	}
 
 	private JsonNode get(String url) throws Exception {

@@ -157,7 +157,15 @@ public class ShardingEndpoint {
 	}
 
 	private boolean exists(int index) {
-		return index >= 0 && index < this.manager.instances().size();
+		// the manager's own range, not the count of its instances: a cluster node lists only
+		// those it runs, and the others' indexes must be answered, not called unknown
+		try {
+			this.manager.instance(index);
+			return true;
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	private static String rootMessage(Throwable ex) {

@@ -288,7 +288,14 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	@Override
 	public CompletableFuture<InstanceInfo> restart(int index) {
-		return handle(index).restart();
+		InstanceHandle handle = handle(index);
+		if (!this.local.contains(index)) {
+			// a cluster node's instance that runs on another node: starting it here would give its
+			// shards a second owner
+			return CompletableFuture.failedFuture(
+					new IllegalStateException("sharding instance " + index + " does not run on this node"));
+		}
+		return handle.restart();
 	}
 
 	@Override
