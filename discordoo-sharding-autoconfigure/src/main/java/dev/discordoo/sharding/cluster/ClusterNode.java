@@ -13,7 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -121,10 +120,7 @@ public final class ClusterNode implements AutoCloseable {
 		this.paths = new ClusterPaths(settings.name());
 		this.mapper = mapper;
 		this.gateway = gateway;
-		ScheduledThreadPoolExecutor work = new ScheduledThreadPoolExecutor(1,
-				ShardingThreads.daemons("discordoo-cluster-"));
-		work.setRemoveOnCancelPolicy(true);
-		this.work = work;
+		this.work = ShardingThreads.scheduledDaemons("discordoo-cluster-", 1);
 	}
 
 	/**

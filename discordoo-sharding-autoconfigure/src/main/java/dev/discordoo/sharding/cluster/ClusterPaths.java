@@ -70,13 +70,4 @@ final class ClusterPaths {
 		return this.root + "/identify/budget";
 	}
 
-	/**
-	 * Return the last segment of a path: the node name or instance index of a child.
-	 * @param path a znode path
-	 * @return what follows its last slash
-	 */
-	static String leaf(String path) {
-		return path.substring(path.lastIndexOf('/') + 1);
-	}
-
 }

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
@@ -94,10 +93,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		this.node = node;
 		this.manager = manager;
 		this.handOverTimeout = handOverTimeout;
-		ScheduledThreadPoolExecutor work = new ScheduledThreadPoolExecutor(1,
-				ShardingThreads.daemons("discordoo-cluster-runner-"));
-		work.setRemoveOnCancelPolicy(true);
-		this.work = work;
+		this.work = ShardingThreads.scheduledDaemons("discordoo-cluster-runner-", 1);
 		this.owners = CuratorCache.build(node.client(), node.paths().owners());
 		this.successors = CuratorCache.build(node.client(), node.paths().successors());
 	}

@@ -3,7 +3,6 @@ package dev.discordoo.sharding.cluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
@@ -92,10 +91,7 @@ public final class ZooKeeperIdentifyGate implements IdentifyGate {
 		this.notBeforeNanos = new long[maxConcurrency];
 		this.slots = new Slot[maxConcurrency];
 		java.util.Arrays.fill(this.slots, Slot.FREE);
-		ScheduledThreadPoolExecutor work = new ScheduledThreadPoolExecutor(1,
-				ShardingThreads.daemons("discordoo-identify-gate-"));
-		work.setRemoveOnCancelPolicy(true);
-		this.work = work;
+		this.work = ShardingThreads.scheduledDaemons("discordoo-identify-gate-", 1);
 		node.onConnection(this::connectionChanged);
 	}
 

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
 
@@ -151,10 +150,7 @@ public final class IdentifyBroker implements AutoCloseable {
 
 	private static ScheduledExecutorService scheduler() {
 		// two threads: a budget refresh may wait on Discord while permits expire
-		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2,
-				ShardingThreads.daemons("discordoo-identify-"));
-		executor.setRemoveOnCancelPolicy(true);
-		return executor;
+		return ShardingThreads.scheduledDaemons("discordoo-identify-", 2);
 	}
 
 	/**

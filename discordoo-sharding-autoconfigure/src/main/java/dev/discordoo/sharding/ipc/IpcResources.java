@@ -3,7 +3,6 @@ package dev.discordoo.sharding.ipc;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -113,11 +112,7 @@ public final class IpcResources implements AutoCloseable {
 	}
 
 	private static ScheduledExecutorService timer(String name) {
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-				ShardingThreads.daemons(name + "-ipc-timer-"));
-		// cancelled timeouts are the common case: do not keep them queued until they expire
-		scheduler.setRemoveOnCancelPolicy(true);
-		return scheduler;
+		return ShardingThreads.scheduledDaemons(name + "-ipc-timer-", 1);
 	}
 
 	/**

@@ -2,6 +2,8 @@ package dev.discordoo.sharding.ipc;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
@@ -42,6 +44,20 @@ public final class ShardingThreads {
 	 */
 	public static ExecutorService singleDaemon(String prefix) {
 		return Executors.newSingleThreadExecutor(daemons(prefix));
+	}
+
+	/**
+	 * Return daemon threads running scheduled tasks. A cancelled task leaves the queue at
+	 * once: cancelled timeouts are the common case, and must not stay queued until they
+	 * would have run.
+	 * @param prefix the name prefix, ending with a dash
+	 * @param threads how many threads
+	 * @return the executor
+	 */
+	public static ScheduledExecutorService scheduledDaemons(String prefix, int threads) {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, daemons(prefix));
+		executor.setRemoveOnCancelPolicy(true);
+		return executor;
 	}
 
 	/**
