@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -72,9 +73,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 
 	private final Set<Integer> releasing = new HashSet<>();
 
-	private volatile boolean connected = true;
-
-	private volatile boolean sessionLost;
+	private final AtomicReference<Standing> standing = new AtomicReference<>(Standing.CONNECTED);
 
 	private volatile boolean running;
 
@@ -157,24 +156,17 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 	}
 
 	private void connectionChanged(ConnectionState state) {
-		switch (state) {
-			case SUSPENDED -> this.connected = false;
-			case LOST -> {
-				this.connected = false;
-				this.sessionLost = true;
-				// fencing: the session and with it every ownership is gone; another node may be
-				// given these instances once the leader's margin has passed
-				List<Integer> local = this.manager.instances().stream().map(InstanceInfo::index).toList();
-				logger.error("Cluster node " + this.node.nodeName() + " lost its ZooKeeper session: stopping its "
-						+ "instances " + local + " now; it joins again when ZooKeeper is back");
-				local.forEach(this.manager::release);
-			}
-			case CONNECTED, RECONNECTED -> {
-				this.connected = true;
-				reconcileSoon();
-			}
-			default -> {
-			}
+		Standing now = this.standing.updateAndGet((current) -> current.on(state));
+		if (state == ConnectionState.LOST) {
+			// fencing: the session and with it every ownership is gone; another node may be
+			// given these instances once the leader's margin has passed
+			List<Integer> local = this.manager.instances().stream().map(InstanceInfo::index).toList();
+			logger.error("Cluster node " + this.node.nodeName() + " lost its ZooKeeper session: stopping its "
+					+ "instances " + local + " now; it joins again when ZooKeeper is back");
+			local.forEach(this.manager::release);
+		}
+		if (now == Standing.CONNECTED || now == Standing.REJOINING) {
+			reconcileSoon();
 		}
 	}
 
@@ -193,17 +185,18 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 					+ ex.getMessage(), ex);
 		}
 		// a leaving node is done once nothing runs here any more, or once it cannot hand over
-		if (this.leaving && (this.manager.instances().isEmpty() || !this.connected)) {
+		if (this.leaving && (this.manager.instances().isEmpty() || this.standing.get() != Standing.CONNECTED)) {
 			this.handedOver.complete(null);
 		}
 	}
 
 	private void reconcile() {
-		if (!this.running || !this.connected) {
+		Standing now = this.standing.get();
+		if (!this.running || now == Standing.SUSPENDED || now == Standing.SESSION_LOST) {
 			return;
 		}
 		long session = this.node.sessionId();
-		if (this.sessionLost) {
+		if (now == Standing.REJOINING) {
 			// after a lost session nothing cached can be trusted: act again only once this node
 			// is a member under its new session and has read the assignment from ZooKeeper
 			if (!this.node.isMemberInSession(session)) {
@@ -211,7 +204,10 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 				return;
 			}
 			this.node.refreshAssignment();
-			this.sessionLost = false;
+			if (!this.standing.compareAndSet(Standing.REJOINING, Standing.CONNECTED)) {
+				// lost or suspended again meanwhile
+				return;
+			}
 			logger.info("Cluster node " + this.node.nodeName() + " is back in the cluster under a new session");
 		}
 		ClusterAssignment assignment = this.node.assignment();
@@ -336,6 +332,43 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 			}
 			logger.info("Cluster node " + this.node.nodeName() + " stopped instance " + instance);
 		}));
+	}
+
+	/**
+	 * Where this node stands with ZooKeeper, as far as running instances goes; Curator's
+	 * connection states move it, and only a node CONNECTED acts on the assignment.
+	 */
+	enum Standing {
+
+		/** Connected in the session its claims were made in. */
+		CONNECTED,
+
+		/** Disconnected, the session perhaps still alive: nothing new starts. */
+		SUSPENDED,
+
+		/** The session is gone, with every claim made in it; the instances are stopped. */
+		SESSION_LOST,
+
+		/**
+		 * Connected again, in a new session: it acts again once it is a member in that
+		 * session and has read the assignment from ZooKeeper itself.
+		 */
+		REJOINING;
+
+		/**
+		 * Return where a node in this standing stands after a connection state change.
+		 * @param state Curator's new connection state
+		 * @return the new standing
+		 */
+		Standing on(ConnectionState state) {
+			return switch (state) {
+				case SUSPENDED -> (this == CONNECTED || this == SUSPENDED) ? SUSPENDED : SESSION_LOST;
+				case LOST -> SESSION_LOST;
+				case CONNECTED, RECONNECTED -> (this == SESSION_LOST || this == REJOINING) ? REJOINING : CONNECTED;
+				case READ_ONLY -> this;
+			};
+		}
+
 	}
 
 	/**
