@@ -23,8 +23,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The README's cluster walk-through, in one JVM: two nodes of the sample bot (workers, so
  * that the test stays quick) against an in-process ZooKeeper, looked at over HTTP as the
- * README does. The shards spread over both nodes, and a node stopped gracefully hands its
- * instances over to the other.
+ * README does. The shards spread over both nodes, requests cross them over node links with
+ * TLS from an SSL bundle, and a node stopped gracefully hands its instances over to the other.
  */
 class SampleBotClusterTests {
 
@@ -72,7 +72,8 @@ class SampleBotClusterTests {
 			.filter((instance) -> instance.path("ownedBy").asString().equals("node-1"))
 			.count());
 
-		// a request from node 1 reaches every instance of the cluster, node 2's over the node link
+		// a request from node 1 reaches every instance of the cluster, node 2's over the node
+		// link: over TLS, since without the secret the bundle is what opens node links at all
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 			JsonNode live = get(firstUrl + "/guilds/live");
 			assertThat(live.path("complete").asBoolean()).as("every instance answered: %s", live).isTrue();
@@ -109,7 +110,16 @@ class SampleBotClusterTests {
 				"--discordoo.sharding.mode=workers", "--discordoo.sharding.heartbeat.interval=1s",
 				"--discordoo.sharding.cluster.zookeeper.connect-string=" + this.zookeeper.getConnectString(),
 				"--discordoo.sharding.cluster.node-name=" + name, "--discordoo.sharding.cluster.settle=2s",
-				"--discordoo.sharding.cluster.session-timeout=6s", "--discordoo.sharding.cluster.secret=sample-cluster-secret");
+				"--discordoo.sharding.cluster.session-timeout=6s",
+				// node links over TLS, authenticated by the certificates alone (no secret), with
+				// the test key store: one key pair for both nodes, trusted by itself
+				"--discordoo.sharding.cluster.link.host=127.0.0.1", "--discordoo.sharding.cluster.link.ssl.bundle=nodes",
+				"--spring.ssl.bundle.jks.nodes.keystore.location=classpath:node-links/node.p12",
+				"--spring.ssl.bundle.jks.nodes.keystore.password=changeit",
+				"--spring.ssl.bundle.jks.nodes.keystore.type=PKCS12",
+				"--spring.ssl.bundle.jks.nodes.truststore.location=classpath:node-links/trust.p12",
+				"--spring.ssl.bundle.jks.nodes.truststore.password=changeit",
+				"--spring.ssl.bundle.jks.nodes.truststore.type=PKCS12");
 		this.nodes.add(node);
 		return node;
 	}

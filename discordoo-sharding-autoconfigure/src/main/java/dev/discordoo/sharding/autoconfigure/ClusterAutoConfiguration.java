@@ -3,6 +3,7 @@ package dev.discordoo.sharding.autoconfigure;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -10,14 +11,22 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Primary;
@@ -32,6 +41,7 @@ import dev.discordoo.sharding.cluster.ClusterShardRunner;
 import dev.discordoo.sharding.cluster.ClusterShardingManager;
 import dev.discordoo.sharding.cluster.NodeLinks;
 import dev.discordoo.sharding.ipc.IpcResources;
+import dev.discordoo.sharding.ipc.IpcTls;
 import dev.discordoo.sharding.protocol.FrameCodec;
 import dev.discordoo.sharding.cluster.GatewayFacts;
 import dev.discordoo.sharding.cluster.ZooKeeperIdentifyGate;
@@ -49,7 +59,7 @@ import dev.discordoo.sharding.manager.ShardAllocation;
  * configuration alone, and its {@link LocalShardingManager} starts idle and runs what the
  * cluster assigns it. Applies in the manager only: instances never see ZooKeeper.
  */
-@AutoConfiguration(before = ShardingAutoConfiguration.class)
+@AutoConfiguration(before = ShardingAutoConfiguration.class, after = SslAutoConfiguration.class)
 @ConditionalOnClass(CuratorFramework.class)
 @ConditionalOnBean(ShardingMarkerConfiguration.Marker.class)
 @ConditionalOnProperty(ClusterProperties.CONNECT_STRING_PROPERTY)
@@ -93,8 +103,9 @@ public final class ClusterAutoConfiguration {
 			node.publishLink(nodeLinks.host(), port, nodeLinks.linkId());
 		}
 		else {
-			logger.info("Cluster node has no " + ClusterProperties.SECRET_PROPERTY + ": no node links, so requests, "
-					+ "broadcasts and sends reach only this node's instances");
+			logger.info("Cluster node has neither " + ClusterProperties.SECRET_PROPERTY + " nor "
+					+ ClusterProperties.LINK_SSL_BUNDLE_PROPERTY + ": no node links, so requests, broadcasts and sends "
+					+ "reach only this node's instances");
 		}
 		try {
 			node.join();
@@ -164,17 +175,86 @@ public final class ClusterAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	@ConditionalOnProperty(ClusterProperties.SECRET_PROPERTY)
+	@Conditional(OnNodeLinks.class)
 	NodeLinks discordooShardingNodeLinks(ClusterProperties cluster, ShardingProperties properties,
-			Environment environment, IpcResources resources, FrameCodec codec) {
+			Environment environment, IpcResources resources, FrameCodec codec, ObjectProvider<SslBundles> sslBundles) {
 		String secret = cluster.secret();
-		if (secret == null || secret.isBlank()) {
+		if (secret != null && secret.isBlank()) {
 			throw new InvalidConfigurationPropertyValueException(ClusterProperties.SECRET_PROPERTY, "(masked)",
 					"must not be blank");
 		}
+		IpcTls tls = linkTls(cluster.link().ssl(), sslBundles.getIfAvailable());
 		String host = (cluster.link().host() != null) ? cluster.link().host() : hostName();
-		return new NodeLinks(settings(cluster, properties, environment).name(), secret, host, cluster.link().port(),
-				ShardingAutoConfiguration.ipcSettings(properties), resources, codec);
+		if (tls == null && !isLoopback(host)) {
+			logger.warn("Node links on " + host + " are not encrypted: anyone on the network can read what nodes send "
+					+ "each other; set " + ClusterProperties.LINK_SSL_BUNDLE_PROPERTY + " to an SSL bundle");
+		}
+		return new NodeLinks(settings(cluster, properties, environment).name(), secret, tls, host,
+				cluster.link().port(), ShardingAutoConfiguration.ipcSettings(properties), resources, codec);
+	}
+
+	static @Nullable IpcTls linkTls(ClusterProperties.Ssl ssl, @Nullable SslBundles bundles) {
+		String name = ssl.bundle();
+		if (name == null || name.isBlank()) {
+			return null;
+		}
+		if (bundles == null) {
+			throw new InvalidConfigurationPropertyValueException(ClusterProperties.LINK_SSL_BUNDLE_PROPERTY, name,
+					"there are no SSL bundles in this application (spring.ssl.bundle.*)");
+		}
+		SslBundle bundle;
+		try {
+			bundle = bundles.getBundle(name);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidConfigurationPropertyValueException(ClusterProperties.LINK_SSL_BUNDLE_PROPERTY, name,
+					ex.getMessage());
+		}
+		// each node is a TLS server and client: it presents its key, and accepts only peers its
+		// trust store accepts (with no trust store, the JDK's public CAs would admit anyone)
+		if (bundle.getStores().getKeyStore() == null) {
+			throw new InvalidConfigurationPropertyValueException(ClusterProperties.LINK_SSL_BUNDLE_PROPERTY, name,
+					"the bundle has no key store: every node presents its certificate to the others");
+		}
+		if (bundle.getStores().getTrustStore() == null) {
+			throw new InvalidConfigurationPropertyValueException(ClusterProperties.LINK_SSL_BUNDLE_PROPERTY, name,
+					"the bundle has no trust store: it must hold the certificate (or its CA) of every node");
+		}
+		SslOptions options = bundle.getOptions();
+		return new IpcTls(bundle.createSslContext(), list(options.getEnabledProtocols()), list(options.getCiphers()),
+				ssl.verifyHostname());
+	}
+
+	private static List<String> list(String @Nullable [] values) {
+		return (values != null) ? List.of(values) : List.of();
+	}
+
+	private static boolean isLoopback(String host) {
+		try {
+			return InetAddress.getByName(host).isLoopbackAddress();
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
+	}
+
+	/** Node links open with a cluster secret, an SSL bundle for them, or both. */
+	static final class OnNodeLinks extends AnyNestedCondition {
+
+		OnNodeLinks() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(ClusterProperties.SECRET_PROPERTY)
+		static final class Secret {
+
+		}
+
+		@ConditionalOnProperty(ClusterProperties.LINK_SSL_BUNDLE_PROPERTY)
+		static final class SslBundleName {
+
+		}
+
 	}
 
 	@Bean

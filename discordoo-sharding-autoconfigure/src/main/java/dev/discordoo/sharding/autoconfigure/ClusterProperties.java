@@ -41,6 +41,9 @@ public record ClusterProperties(@DefaultValue ZooKeeper zookeeper, @Nullable Str
 	/** The property holding the cluster secret, masked in the actuator's endpoints. */
 	public static final String SECRET_PROPERTY = "discordoo.sharding.cluster.secret";
 
+	/** The property naming the SSL bundle of the node links. */
+	public static final String LINK_SSL_BUNDLE_PROPERTY = "discordoo.sharding.cluster.link.ssl.bundle";
+
 	/** The property that switches cluster mode on. */
 	public static final String CONNECT_STRING_PROPERTY = "discordoo.sharding.cluster.zookeeper.connect-string";
 
@@ -82,8 +85,22 @@ public record ClusterProperties(@DefaultValue ZooKeeper zookeeper, @Nullable Str
 	 * @param host Address this node listens on for node links and publishes to the other
 	 * nodes; defaults to the host name
 	 * @param port Port of the node-link server; 0 for an ephemeral one
+	 * @param ssl TLS of the node links
 	 */
-	public record Link(@Nullable String host, @DefaultValue("0") int port) {
+	public record Link(@Nullable String host, @DefaultValue("0") int port, @DefaultValue Ssl ssl) {
+	}
+
+	/**
+	 * TLS of the node links, with mutual authentication: every node presents the bundle's key
+	 * and accepts only peers its trust store accepts.
+	 *
+	 * @param bundle Name of the SSL bundle (spring.ssl.bundle.*) of the node links, with a key
+	 * store and a trust store; setting it encrypts every node link, and authenticates nodes
+	 * even without a cluster secret
+	 * @param verifyHostname Whether a node checks that another node's certificate names the
+	 * link host that node publishes
+	 */
+	public record Ssl(@Nullable String bundle, @DefaultValue("true") boolean verifyHostname) {
 	}
 
 }

@@ -31,6 +31,7 @@ import dev.discordoo.sharding.ipc.IpcLink;
 import dev.discordoo.sharding.ipc.IpcResources;
 import dev.discordoo.sharding.ipc.IpcServer;
 import dev.discordoo.sharding.ipc.IpcSettings;
+import dev.discordoo.sharding.ipc.IpcTls;
 import dev.discordoo.sharding.ipc.LinkLossCause;
 import dev.discordoo.sharding.ipc.Relay;
 import dev.discordoo.sharding.ipc.RequestFailedException;
@@ -56,7 +57,14 @@ public final class NodeLinks implements AutoCloseable {
 
 	private final String clusterName;
 
-	private final SecretKeySpec secret;
+	/** The key of the HELLO proof; {@code null} when mutual TLS alone authenticates nodes. */
+	private final @Nullable SecretKeySpec secret;
+
+	/** TLS of every node link; {@code null} for plain TCP, where the proof is checked for replays. */
+	private final @Nullable IpcTls tls;
+
+	/** Refuses a plain-TCP HELLO seen before, or too old to tell. */
+	private final HelloReplayGuard replays;
 
 	private final String host;
 
@@ -87,22 +95,30 @@ public final class NodeLinks implements AutoCloseable {
 	private IpcServer server;
 
 	/**
-	 * Create the node links; {@link #start()} listens.
+	 * Create the node links; {@link #start()} listens. Nodes authenticate each other with the
+	 * secret's proof, mutual TLS, or both; at least one of the two must be given.
 	 * @param clusterName the cluster's name, part of the proof
-	 * @param secret the cluster secret, never logged
+	 * @param secret the cluster secret, never logged; {@code null} when TLS alone authenticates
+	 * @param tls TLS with mutual authentication for every link, {@code null} for plain TCP
 	 * @param host the address to listen on
 	 * @param port the port, 0 for an ephemeral one
 	 * @param settings IPC limits and timings; its spawn timeout bounds a link's handshake
 	 * @param resources the threads to use
 	 * @param codec the frame codec
 	 */
-	public NodeLinks(String clusterName, String secret, String host, int port, IpcSettings settings,
-			IpcResources resources, FrameCodec codec) {
-		if (secret.isEmpty()) {
+	public NodeLinks(String clusterName, @Nullable String secret, @Nullable IpcTls tls, String host, int port,
+			IpcSettings settings, IpcResources resources, FrameCodec codec) {
+		if (secret != null && secret.isEmpty()) {
 			throw new IllegalArgumentException("the cluster secret must not be empty");
 		}
+		if (secret == null && tls == null) {
+			throw new IllegalArgumentException("node links need a cluster secret, TLS, or both");
+		}
 		this.clusterName = clusterName;
-		this.secret = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), PROOF_ALGORITHM);
+		this.secret = (secret != null) ? new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), PROOF_ALGORITHM)
+				: null;
+		this.tls = tls;
+		this.replays = new HelloReplayGuard();
 		this.host = host;
 		this.port = port;
 		this.settings = settings;
@@ -116,10 +132,11 @@ public final class NodeLinks implements AutoCloseable {
 	 * @return the port listened on
 	 */
 	public int start() {
-		this.server = IpcServer.forPeers(this.host, this.port, this.linkId, this.pid, this::refusalOf, this.settings,
-				this.resources, this.codec, this.serving);
+		this.server = IpcServer.forPeers(this.host, this.port, this.linkId, this.pid, this::refusalOf, this.tls,
+				this.settings, this.resources, this.codec, this.serving);
 		int bound = this.server.start();
-		logger.info("Node links of cluster '" + this.clusterName + "' listening on " + this.host + ":" + bound);
+		logger.info("Node links of cluster '" + this.clusterName + "' listening on " + this.host + ":" + bound
+				+ ((this.tls != null) ? " (TLS, mutual authentication)" : " (plain TCP: not encrypted)"));
 		return bound;
 	}
 
@@ -246,7 +263,7 @@ public final class NodeLinks implements AutoCloseable {
 		if (peerId == null || peerHost == null || peerPort == null) {
 			throw new IllegalStateException("node " + record.name() + " publishes no node link");
 		}
-		IpcClient client = new IpcClient(peerHost, peerPort, this.settings, this.resources, this.codec);
+		IpcClient client = new IpcClient(peerHost, peerPort, this.tls, this.settings, this.resources, this.codec);
 		String eventId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, this.pid);
 		Payloads.Hello hello = new Payloads.Hello(this.linkId, eventId, proof(this.linkId, eventId),
 				this.settings.heartbeatInterval().toMillis(), List.of(), 0, -1, Payloads.VERSION);
@@ -262,11 +279,18 @@ public final class NodeLinks implements AutoCloseable {
 		return new Peer(peerId, client, link);
 	}
 
-	/** The HELLO proof: HMAC-SHA256 of the cluster name, the sender's link id and the event id. */
+	/**
+	 * The HELLO proof: HMAC-SHA256 of the cluster name, the sender's link id and the event id;
+	 * the empty string when mutual TLS alone authenticates.
+	 */
 	String proof(String id, String eventId) {
+		SecretKeySpec key = this.secret;
+		if (key == null) {
+			return "";
+		}
 		try {
 			Mac mac = Mac.getInstance(PROOF_ALGORITHM);
-			mac.init(this.secret);
+			mac.init(key);
 			byte[] digest = mac.doFinal(("discordoo-node-link\n" + this.clusterName + "\n" + id + "\n" + eventId)
 				.getBytes(StandardCharsets.UTF_8));
 			return HexFormat.of().formatHex(digest);
@@ -277,13 +301,18 @@ public final class NodeLinks implements AutoCloseable {
 	}
 
 	private @Nullable String refusalOf(Payloads.Hello hello) {
+		// with TLS, the peer's certificate was checked before its first byte arrived
+		if (this.secret == null) {
+			return null;
+		}
 		String token = hello.token();
 		if (token == null || hello.id() == null || hello.eventId() == null || !MessageDigest.isEqual(
 				proof(hello.id(), hello.eventId()).getBytes(StandardCharsets.UTF_8),
 				token.getBytes(StandardCharsets.UTF_8))) {
 			return "node link proof is invalid (wrong cluster secret or cluster name)";
 		}
-		return null;
+		// inside TLS nobody can have captured the HELLO; on plain TCP a captured one is refused
+		return (this.tls != null) ? null : this.replays.refusalOf(hello.eventId());
 	}
 
 	private List<InstanceResult<JsonNode>> entries(NodeRecord peer, List<Integer> indices, Payloads.Response response) {

@@ -7,6 +7,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import javax.net.ssl.SSLException;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -55,6 +57,8 @@ public final class IpcClient implements AutoCloseable {
 
 	private final FrameCodec codec;
 
+	private final @Nullable IpcTls tls;
+
 	private final CompletableFuture<IpcLink> linked = new CompletableFuture<>();
 
 	private final AtomicBoolean helloInFlight = new AtomicBoolean();
@@ -96,7 +100,22 @@ public final class IpcClient implements AutoCloseable {
 	 * @param codec the frame codec
 	 */
 	public IpcClient(String host, int port, IpcSettings settings, IpcResources resources, FrameCodec codec) {
+		this(host, port, null, settings, resources, codec);
+	}
+
+	/**
+	 * Create a client for a server on another host, over TLS when given.
+	 * @param host the server's address
+	 * @param port the server's port
+	 * @param tls TLS to connect with, {@code null} for plain TCP
+	 * @param settings limits and timings
+	 * @param resources the threads to use
+	 * @param codec the frame codec
+	 */
+	public IpcClient(String host, int port, @Nullable IpcTls tls, IpcSettings settings, IpcResources resources,
+			FrameCodec codec) {
 		this.host = host;
+		this.tls = tls;
 		this.port = port;
 		this.settings = settings;
 		this.resources = resources;
@@ -134,10 +153,13 @@ public final class IpcClient implements AutoCloseable {
 
 			@Override
 			public void removeDeadConnection(TcpConnection connection) {
-				onConnectionClosed(connection.getConnectionId());
+				onConnectionClosed(connection.getConnectionId(), BufferedConnectionSupport.tlsFailure(connection));
 			}
 
 		});
+		if (this.tls != null) {
+			this.tls.applyTo(client);
+		}
 		this.resources.configure(client);
 		TcpReceivingChannelAdapter receiver = this.resources.receiveFrom("discordoo-ipc-client", client, this::onFrame);
 		receiver.start();
@@ -212,6 +234,11 @@ public final class IpcClient implements AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException ex) {
+			SSLException tlsFailure = tlsFailureIn(ex);
+			if (tlsFailure != null) {
+				fail(tlsFailureReason(tlsFailure));
+				return;
+			}
 			// not listening yet, or the connection broke: the next tick tries again until the deadline
 			logger.debug("HELLO to " + this.host + ":" + this.port + " not sent: " + ex.getMessage());
 		}
@@ -299,12 +326,16 @@ public final class IpcClient implements AutoCloseable {
 		this.linked.complete(this.link);
 	}
 
-	private void onConnectionClosed(String connectionId) {
+	private void onConnectionClosed(String connectionId, @Nullable SSLException tlsFailure) {
 		PacketConnection closed = this.connection;
 		if (closed == null || !closed.id().equals(connectionId)) {
 			// an earlier connection, given up on: Spring Integration may report its close late,
 			// and it must not take the current one with it
 			return;
+		}
+		if (tlsFailure != null) {
+			// a certificate the other side refuses, or refused here, stays refused: no retry
+			fail(tlsFailureReason(tlsFailure));
 		}
 		IpcLink current = this.link;
 		if (current != null) {
@@ -314,6 +345,19 @@ public final class IpcClient implements AutoCloseable {
 			// during the handshake a closed connection is retried on the next HELLO tick
 			this.connection = null;
 		}
+	}
+
+	private String tlsFailureReason(SSLException failure) {
+		return "TLS handshake with " + this.host + ":" + this.port + " failed: " + failure.getMessage();
+	}
+
+	private static @Nullable SSLException tlsFailureIn(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof SSLException tls) {
+				return tls;
+			}
+		}
+		return null;
 	}
 
 	private synchronized void fail(String reason) {

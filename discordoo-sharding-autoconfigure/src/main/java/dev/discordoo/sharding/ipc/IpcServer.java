@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import javax.net.ssl.SSLException;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -131,6 +133,9 @@ public final class IpcServer implements AutoCloseable {
 	/** An instance's server keeps one link, to its manager; a node-link server one per peer. */
 	private final boolean singleLink;
 
+	/** TLS for links across hosts; {@code null} for plain TCP on loopback. */
+	private final @Nullable IpcTls tls;
+
 	private final IpcSettings settings;
 
 	private final IpcResources resources;
@@ -176,18 +181,19 @@ public final class IpcServer implements AutoCloseable {
 	 */
 	public IpcServer(String host, int port, Credentials credentials, IpcSettings settings, IpcResources resources,
 			FrameCodec codec, Listener listener) {
-		this(host, port, credentials.instanceId(), credentials.pid(), instanceAdmission(credentials), true, settings,
-				resources, codec, listener);
+		this(host, port, credentials.instanceId(), credentials.pid(), instanceAdmission(credentials), true, null,
+				settings, resources, codec, listener);
 	}
 
 	private IpcServer(String host, int port, String localId, long pid, Admission admission, boolean singleLink,
-			IpcSettings settings, IpcResources resources, FrameCodec codec, Listener listener) {
+			@Nullable IpcTls tls, IpcSettings settings, IpcResources resources, FrameCodec codec, Listener listener) {
 		this.host = host;
 		this.port = port;
 		this.localId = localId;
 		this.pid = pid;
 		this.admission = admission;
 		this.singleLink = singleLink;
+		this.tls = tls;
 		this.settings = settings;
 		this.resources = resources;
 		this.codec = codec;
@@ -205,6 +211,7 @@ public final class IpcServer implements AutoCloseable {
 	 * @param localId this side's snowflake, answered in IDENTIFY
 	 * @param pid this process's id, answered in IDENTIFY
 	 * @param admission who is accepted
+	 * @param tls TLS every connection must use, {@code null} for plain TCP
 	 * @param settings limits and timings
 	 * @param resources the threads to use
 	 * @param codec the frame codec
@@ -212,8 +219,8 @@ public final class IpcServer implements AutoCloseable {
 	 * @return the server; {@link #start()} binds it
 	 */
 	public static IpcServer forPeers(String host, int port, String localId, long pid, Admission admission,
-			IpcSettings settings, IpcResources resources, FrameCodec codec, Listener listener) {
-		return new IpcServer(host, port, localId, pid, admission, false, settings, resources, codec, listener);
+			@Nullable IpcTls tls, IpcSettings settings, IpcResources resources, FrameCodec codec, Listener listener) {
+		return new IpcServer(host, port, localId, pid, admission, false, tls, settings, resources, codec, listener);
 	}
 
 	private static Admission instanceAdmission(Credentials credentials) {
@@ -244,6 +251,9 @@ public final class IpcServer implements AutoCloseable {
 		server.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
 		server.setSerializer(new FrameBatchSerializer());
 		server.registerSender(new ConnectionTracker());
+		if (this.tls != null) {
+			this.tls.applyTo(server);
+		}
 		this.resources.configure(server);
 		TcpReceivingChannelAdapter receiver = this.resources.receiveFrom("discordoo-ipc-server", server, this::onFrame);
 		receiver.start();
@@ -382,6 +392,11 @@ public final class IpcServer implements AutoCloseable {
 
 		@Override
 		public void removeDeadConnection(TcpConnection connection) {
+			SSLException tlsFailure = BufferedConnectionSupport.tlsFailure(connection);
+			if (tlsFailure != null) {
+				IpcServer.this.refusals.warn("Refusing IPC connection " + connection.getConnectionId() + " from "
+						+ connection.getHostAddress() + ": TLS handshake failed: " + tlsFailure.getMessage());
+			}
 			ServerConnection server = IpcServer.this.connections.remove(connection.getConnectionId());
 			if (server != null) {
 				server.onClosed();

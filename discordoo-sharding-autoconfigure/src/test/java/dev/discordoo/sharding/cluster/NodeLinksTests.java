@@ -1,6 +1,7 @@
 package dev.discordoo.sharding.cluster;
 
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,10 @@ import dev.discordoo.sharding.ipc.IpcResources;
 import dev.discordoo.sharding.ipc.IpcSettings;
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
+import dev.discordoo.sharding.protocol.OpCode;
+import dev.discordoo.sharding.protocol.Packet;
+import dev.discordoo.sharding.protocol.Payloads;
+import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,7 +54,7 @@ class NodeLinksTests {
 	}
 
 	private NodeLinks links(String secret) {
-		return new NodeLinks("bot", secret, "127.0.0.1", 0, this.settings, this.resources, this.codec);
+		return new NodeLinks("bot", secret, null, "127.0.0.1", 0, this.settings, this.resources, this.codec);
 	}
 
 	private static NodeRecord record(String name, NodeLinks links, int port) {
@@ -106,14 +111,20 @@ class NodeLinksTests {
 			.containsExactly(ErrorCode.NOT_CONNECTED, ErrorCode.NOT_CONNECTED);
 	}
 
-	@Test
-	void garbageClosesOnlyThatConnection() throws Exception {
+	/** Nodes a and b with the same secret, a's link to b opened by a first request. */
+	private NodeRecord linkedPair() {
 		this.a = links("s3cret");
 		this.b = links("s3cret");
 		this.a.start();
-		int port = this.b.start();
-		NodeRecord peer = record("b", this.b, port);
+		NodeRecord peer = record("b", this.b, this.b.start());
 		assertThat(this.a.request(peer, "ping", null, List.of(0), Duration.ofSeconds(5)).join()).hasSize(1);
+		return peer;
+	}
+
+	@Test
+	void garbageClosesOnlyThatConnection() throws Exception {
+		NodeRecord peer = linkedPair();
+		int port = peer.linkPort();
 		try (Socket socket = new Socket("127.0.0.1", port)) {
 			OutputStream out = socket.getOutputStream();
 			byte[] body = "not json".getBytes(StandardCharsets.UTF_8);
@@ -132,6 +143,53 @@ class NodeLinksTests {
 		assertThat(again).singleElement().satisfies((result) -> assertThat(result.error().message())
 			.contains("not started yet"));
 		assertThat(this.b.openConnections()).isEqualTo(1);
+	}
+
+	@Test
+	void aCapturedHelloSentAgainIsRefusedAndTheNodesOwnLinkKeepsWorking() throws Exception {
+		NodeRecord peer = linkedPair();
+		int port = peer.linkPort();
+		// a HELLO as node a makes them, as an eavesdropper on plain TCP would capture it
+		String eventId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, 7);
+		byte[] captured = helloFrame(eventId);
+		try (Socket first = new Socket("127.0.0.1", port)) {
+			assertThat(exchange(first, captured).op()).isEqualTo(OpCode.IDENTIFY);
+		}
+		try (Socket replay = new Socket("127.0.0.1", port)) {
+			Packet answer = exchange(replay, captured);
+			assertThat(answer.op()).isEqualTo(OpCode.INVALID_SESSION);
+			assertThat(answer.d().get("reason").asString()).contains("accepted before");
+			assertThat(replay.getInputStream().read()).isEqualTo(-1);
+		}
+		// a valid proof over an old event id, never seen here: too old to tell from a replay
+		String old = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, 7,
+				System.currentTimeMillis() - HelloReplayGuard.WINDOW.toMillis() - 60_000);
+		try (Socket stale = new Socket("127.0.0.1", port)) {
+			Packet answer = exchange(stale, helloFrame(old));
+			assertThat(answer.op()).isEqualTo(OpCode.INVALID_SESSION);
+			assertThat(answer.d().get("reason").asString()).contains("s old");
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.openConnections() == 1);
+		assertThat(this.a.request(peer, "ping", null, List.of(1), Duration.ofSeconds(5)).join()).singleElement()
+			.satisfies((result) -> assertThat(result.error().message()).contains("not started yet"));
+	}
+
+	private byte[] helloFrame(String eventId) {
+		return this.codec.encode(OpCode.HELLO, null, new Payloads.Hello(this.a.linkId(), eventId,
+				this.a.proof(this.a.linkId(), eventId), 5000, List.of(), 0, -1, Payloads.VERSION));
+	}
+
+	/** Write one frame and read the first frame answered. */
+	private Packet exchange(Socket socket, byte[] body) throws Exception {
+		socket.setSoTimeout(5000);
+		DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+		out.writeInt(body.length);
+		out.write(body);
+		out.flush();
+		DataInputStream in = new DataInputStream(socket.getInputStream());
+		byte[] answer = new byte[in.readInt()];
+		in.readFully(answer);
+		return this.codec.decode(answer);
 	}
 
 }
