@@ -128,7 +128,7 @@ public final class ClusterAutoConfiguration {
 				: heartbeatTimeout.plus(properties.shutdown().timeout());
 		try {
 			return new ClusterSettings(name, nodeName, cluster.capacity(), properties.shardsPerInstance(),
-					cluster.settle(), moveMargin, cluster.handOverTimeout());
+					cluster.settle(), moveMargin, cluster.handOverTimeout(), cluster.rebalanceBatch());
 		}
 		catch (IllegalArgumentException ex) {
 			boolean node = String.valueOf(ex.getMessage()).startsWith("node");

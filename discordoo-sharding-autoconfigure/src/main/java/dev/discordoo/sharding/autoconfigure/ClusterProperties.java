@@ -28,6 +28,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * time a lost node's instances take to notice and close their sessions
  * @param handOverTimeout How long a node keeps running an instance that moved to another
  * node while the other node's successor is not READY
+ * @param rebalanceBatch How many instances the leader moves at once from one running node to
+ * another, as when a node joins; the next move starts once one of them is READY on its new
+ * node. Instances of a lost or leaving node move all at once
  * @param secret Shared secret of the cluster's node links, the same on every node; without
  * it requests, broadcasts and sends reach only this node's instances. Never logged
  * @param link Node links: where this node listens for the other nodes
@@ -36,7 +39,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 public record ClusterProperties(@DefaultValue ZooKeeper zookeeper, @Nullable String name, @Nullable String nodeName,
 		@DefaultValue("1000") int capacity, @DefaultValue("10s") Duration sessionTimeout,
 		@DefaultValue("5s") Duration settle, @Nullable Duration moveMargin,
-		@DefaultValue("5m") Duration handOverTimeout, @Nullable String secret, @DefaultValue Link link) {
+		@DefaultValue("5m") Duration handOverTimeout, @DefaultValue("2") int rebalanceBatch, @Nullable String secret,
+		@DefaultValue Link link) {
 
 	/** The property holding the cluster secret, masked in the actuator's endpoints. */
 	public static final String SECRET_PROPERTY = "discordoo.sharding.cluster.secret";
@@ -62,6 +66,10 @@ public record ClusterProperties(@DefaultValue ZooKeeper zookeeper, @Nullable Str
 		if (settle.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException("discordoo.sharding.cluster.settle", settle,
 					"must not be negative");
+		}
+		if (rebalanceBatch < 1) {
+			throw new InvalidConfigurationPropertyValueException("discordoo.sharding.cluster.rebalance-batch",
+					rebalanceBatch, "must be at least 1");
 		}
 		if (moveMargin != null && moveMargin.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException("discordoo.sharding.cluster.move-margin", moveMargin,

@@ -3,6 +3,8 @@ package dev.discordoo.sharding.cluster;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.function.IntFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -63,7 +65,7 @@ final class AssignmentPlanner {
 		}
 		int[] used = new int[members.size()];
 		int[] owner = new int[instances.size()];
-		java.util.Arrays.fill(owner, -1);
+		Arrays.fill(owner, -1);
 		for (int i = 0; i < instances.size(); i++) {
 			int j = indexOf(members, previous.get(i));
 			int size = instances.get(i).shards().size();
@@ -106,6 +108,49 @@ final class AssignmentPlanner {
 			owners[i] = (owner[i] >= 0) ? members.get(owner[i]).name() : null;
 		}
 		return new Plan(Arrays.asList(owners), shortfall(instances, owners, capacity, members.size(), total));
+	}
+
+	/**
+	 * Pace a plan's moves between live nodes: at most {@code batch} such moves are under way at
+	 * once, counting those of earlier assignments whose old owner still holds the instance.
+	 * Other moves wait, their instances staying where they were, for a later plan once a move
+	 * has completed. Moves that cannot wait are never held back: an instance nobody runs, or
+	 * whose node is gone or leaving (a leaving node hands everything over before it exits).
+	 * @param previous the node of each instance in the published assignment
+	 * @param target the plan's node of each instance
+	 * @param settled the live nodes that are not leaving
+	 * @param holder which node holds each instance's ownership now, {@code null} for none
+	 * @param batch how many moves may be under way at once
+	 * @return the owners to publish
+	 */
+	static List<@Nullable String> paceMoves(List<@Nullable String> previous, List<@Nullable String> target,
+			Set<String> settled, IntFunction<@Nullable String> holder, int batch) {
+		if (previous.size() != target.size()) {
+			return target;
+		}
+		int underWay = 0;
+		for (int i = 0; i < previous.size(); i++) {
+			String assigned = previous.get(i);
+			String holding = holder.apply(i);
+			if (assigned != null && holding != null && !assigned.equals(holding) && settled.contains(holding)) {
+				underWay++;
+			}
+		}
+		int allowed = Math.max(0, batch - underWay);
+		List<@Nullable String> paced = new ArrayList<>(target);
+		for (int i = 0; i < previous.size(); i++) {
+			String from = previous.get(i);
+			if (from == null || !settled.contains(from) || from.equals(target.get(i))) {
+				continue;
+			}
+			if (allowed > 0) {
+				allowed--;
+			}
+			else {
+				paced.set(i, from);
+			}
+		}
+		return paced;
 	}
 
 	private static int indexOf(List<Member> members, @Nullable String name) {

@@ -2,20 +2,27 @@ package dev.discordoo.sharding.cluster;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -83,6 +90,9 @@ public final class ClusterNode implements AutoCloseable {
 
 	private @Nullable CuratorCache assignmentCache;
 
+	/** Who holds each instance's ownership: the runner's view, and the leader's for pacing moves. */
+	private @Nullable CuratorCache ownersCache;
+
 	private volatile @Nullable ClusterAssignment assignment;
 
 	private volatile boolean leaving;
@@ -90,7 +100,7 @@ public final class ClusterNode implements AutoCloseable {
 	// where this node's node-link server listens, published in its record; null without one
 	private volatile @Nullable LinkAddress link;
 
-	private final java.util.concurrent.atomic.AtomicLong reassignments = new java.util.concurrent.atomic.AtomicLong();
+	private final AtomicLong reassignments = new AtomicLong();
 
 	private volatile boolean closed;
 
@@ -173,6 +183,13 @@ public final class ClusterNode implements AutoCloseable {
 			.build());
 		this.nodesCache = nodes;
 		nodes.start();
+		CuratorCache owners = CuratorCache.build(this.client, this.paths.owners());
+		// a completed hand-over lets the leader start the next paced move
+		owners.listenable().addListener(CuratorCacheListener.builder()
+			.forAll((type, before, after) -> this.work.execute(this::onOwnershipChanged))
+			.build());
+		this.ownersCache = owners;
+		owners.start();
 		LeaderLatch latch = new LeaderLatch(this.client, this.paths.leader(), this.settings.nodeName());
 		latch.addListener(new LeaderLatchListener() {
 
@@ -208,7 +225,7 @@ public final class ClusterNode implements AutoCloseable {
 			try {
 				return this.firstAssignment.get(CONNECT_LOG_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 			}
-			catch (java.util.concurrent.TimeoutException ex) {
+			catch (TimeoutException ex) {
 				logger.info("Cluster node " + this.settings.nodeName() + " waiting for the leader's first assignment ("
 						+ Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s; the leader waits for "
 						+ "the membership to settle for " + this.settings.settle().toMillis() + " ms)");
@@ -399,6 +416,7 @@ public final class ClusterNode implements AutoCloseable {
 		closeQuietly(this.latch);
 		closeQuietly(this.nodesCache);
 		closeQuietly(this.assignmentCache);
+		closeQuietly(this.ownersCache);
 		this.client.close();
 		this.firstAssignment.completeExceptionally(new IllegalStateException("the cluster node is closed"));
 	}
@@ -515,7 +533,7 @@ public final class ClusterNode implements AutoCloseable {
 		this.assignment = published;
 		if (current != null) {
 			for (int i = 0; i < published.owners().size(); i++) {
-				if (!java.util.Objects.equals(current.ownerOf(i), published.ownerOf(i))) {
+				if (!Objects.equals(current.ownerOf(i), published.ownerOf(i))) {
 					this.reassignments.incrementAndGet();
 				}
 			}
@@ -571,6 +589,35 @@ public final class ClusterNode implements AutoCloseable {
 		else {
 			schedulePlan(Duration.ZERO, false);
 		}
+	}
+
+	private void onOwnershipChanged() {
+		if (isLeader() && !this.closed && this.assignment != null) {
+			schedulePlan(Duration.ZERO, false);
+		}
+	}
+
+	/**
+	 * Return the cache of the ownership znodes, started when the node joined.
+	 * @return the cache
+	 */
+	CuratorCache owners() {
+		CuratorCache owners = this.ownersCache;
+		if (owners == null) {
+			throw new IllegalStateException("the cluster node has not joined yet");
+		}
+		return owners;
+	}
+
+	/** The node named in an instance's ownership znode, {@code null} when nobody holds it. */
+	private @Nullable String holderOf(int instance) {
+		CuratorCache owners = this.ownersCache;
+		if (owners == null) {
+			return null;
+		}
+		return owners.get(this.paths.owner(instance))
+			.map((data) -> new String(data.getData(), StandardCharsets.UTF_8).split(" ")[0])
+			.orElse(null);
 	}
 
 	private void schedulePlan(Duration delay, boolean restart) {
@@ -653,6 +700,9 @@ public final class ClusterNode implements AutoCloseable {
 			.filter((live) -> !live.record().leaving())
 			.map((live) -> new AssignmentPlanner.Member(live.record().name(), live.record().capacity()))
 			.toList();
+		Set<String> settled = members.stream()
+			.map(AssignmentPlanner.Member::name)
+			.collect(Collectors.toSet());
 		ClusterAssignment current = readAssignment();
 		ClusterAssignment draft;
 		if (current != null) {
@@ -667,8 +717,12 @@ public final class ClusterNode implements AutoCloseable {
 					facts.maxConcurrency(), List.of(), null);
 		}
 		AssignmentPlanner.Plan plan = AssignmentPlanner.plan(draft.allocation().instances(), members, draft.owners());
+		// a joining node's share comes over a few instances at a time: each move starts a
+		// successor and an identify per shard on the joining node
+		List<@Nullable String> owners = AssignmentPlanner.paceMoves(draft.owners(), plan.owners(), settled,
+				this::holderOf, this.settings.rebalanceBatch());
 		ClusterAssignment next = new ClusterAssignment(draft.version() + 1, draft.totalShards(),
-				draft.shardsPerInstance(), draft.gatewayUrl(), draft.maxConcurrency(), plan.owners(), plan.shortfall());
+				draft.shardsPerInstance(), draft.gatewayUrl(), draft.maxConcurrency(), owners, plan.shortfall());
 		if (current == null || !current.sameOwners(next)) {
 			publish(next, current);
 		}
@@ -760,7 +814,7 @@ public final class ClusterNode implements AutoCloseable {
 	}
 
 	private static String describe(ClusterAssignment assignment) {
-		Map<String, List<Integer>> byNode = new java.util.LinkedHashMap<>();
+		Map<String, List<Integer>> byNode = new LinkedHashMap<>();
 		for (int i = 0; i < assignment.owners().size(); i++) {
 			String owner = assignment.owners().get(i);
 			byNode.computeIfAbsent((owner != null) ? owner : "(none)", (key) -> new ArrayList<>()).add(i);

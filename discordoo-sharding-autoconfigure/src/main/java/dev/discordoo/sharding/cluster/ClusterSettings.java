@@ -18,9 +18,11 @@ import java.time.Duration;
  * their manager and closed their sessions
  * @param handOverTimeout how long a node whose instance moved keeps it running while the new
  * owner's successor is not READY, before it gives up on the hand-over and stops anyway
+ * @param rebalanceBatch how many instances the leader moves at once from one live node to
+ * another (a joining node's share): the next move starts once one of these completes
  */
-public record ClusterSettings(String name, String nodeName, int capacity, int shardsPerInstance, Duration settle, Duration moveMargin,
-		Duration handOverTimeout) {
+public record ClusterSettings(String name, String nodeName, int capacity, int shardsPerInstance, Duration settle,
+		Duration moveMargin, Duration handOverTimeout, int rebalanceBatch) {
 
 	/**
 	 * Validate.
@@ -37,6 +39,9 @@ public record ClusterSettings(String name, String nodeName, int capacity, int sh
 		}
 		if (capacity < 1) {
 			throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+		}
+		if (rebalanceBatch < 1) {
+			throw new IllegalArgumentException("rebalance batch must be at least 1, was " + rebalanceBatch);
 		}
 	}
 

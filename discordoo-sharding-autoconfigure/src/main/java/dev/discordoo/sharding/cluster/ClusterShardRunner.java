@@ -81,6 +81,11 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 
 	private final CompletableFuture<Void> handedOver = new CompletableFuture<>();
 
+	/** Reconciles on every change of an ownership or successor znode. */
+	private final CuratorCacheListener trigger = CuratorCacheListener.builder()
+		.forAll((type, before, after) -> reconcileSoon())
+		.build();
+
 	/**
 	 * Create a runner for a node that has joined its cluster.
 	 * @param node the node
@@ -93,7 +98,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		this.manager = manager;
 		this.handOverTimeout = handOverTimeout;
 		this.work = ShardingThreads.scheduledDaemons("discordoo-cluster-runner-", 1);
-		this.owners = CuratorCache.build(node.client(), node.paths().owners());
+		this.owners = node.owners();
 		this.successors = CuratorCache.build(node.client(), node.paths().successors());
 	}
 
@@ -103,11 +108,8 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 			return;
 		}
 		this.running = true;
-		CuratorCacheListener trigger = CuratorCacheListener.builder().forAll((type, before, after) -> reconcileSoon())
-			.build();
-		this.owners.listenable().addListener(trigger);
-		this.successors.listenable().addListener(trigger);
-		this.owners.start();
+		this.owners.listenable().addListener(this.trigger);
+		this.successors.listenable().addListener(this.trigger);
 		this.successors.start();
 		this.node.onConnection(this::connectionChanged);
 		this.node.onAssignment((assignment) -> reconcileSoon());
@@ -140,7 +142,8 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		}
 		this.running = false;
 		this.work.shutdownNow();
-		this.owners.close();
+		// the node's cache of owners stays open for the node until it closes
+		this.owners.listenable().removeListener(this.trigger);
 		this.successors.close();
 	}
 

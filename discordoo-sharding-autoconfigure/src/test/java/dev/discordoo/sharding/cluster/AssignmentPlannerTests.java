@@ -2,6 +2,7 @@ package dev.discordoo.sharding.cluster;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +105,35 @@ class AssignmentPlannerTests {
 		List<AssignmentPlanner.Member> members = List.of(member("a", 100), member("b", 100));
 		assertThat(AssignmentPlanner.plan(instances(4, 1), members, Arrays.asList(null, null, null, null)))
 			.isEqualTo(AssignmentPlanner.plan(instances(4, 1), members));
+	}
+
+	private static List<String> owners(String... owners) {
+		return Arrays.asList(owners);
+	}
+
+	@Test
+	void aJoiningNodesShareComesOverABatchAtATime() {
+		List<String> before = owners("a", "a", "a", "a", "a", "a");
+		List<String> target = owners("a", "a", "a", "b", "b", "b");
+		// nothing under way: the first two moves start, the third waits on a
+		assertThat(AssignmentPlanner.paceMoves(before, target, Set.of("a", "b"), (i) -> "a", 2))
+			.containsExactly("a", "a", "a", "b", "b", "a");
+		// two moves published and still held by a: none more
+		List<String> moving = owners("a", "a", "a", "b", "b", "a");
+		assertThat(AssignmentPlanner.paceMoves(moving, target, Set.of("a", "b"), (i) -> "a", 2))
+			.containsExactly("a", "a", "a", "b", "b", "a");
+		// one of them completed (b holds instance 3): the third starts
+		assertThat(AssignmentPlanner.paceMoves(moving, target, Set.of("a", "b"), (i) -> (i == 3) ? "b" : "a", 2))
+			.containsExactly("a", "a", "a", "b", "b", "b");
+	}
+
+	@Test
+	void movesThatCannotWaitAreNeverHeldBack() {
+		// c is gone (not among the settled nodes), d is leaving, instance 4 had no node
+		List<String> before = owners("c", "c", "d", "d", null, "a");
+		List<String> target = owners("a", "a", "b", "b", "b", "a");
+		assertThat(AssignmentPlanner.paceMoves(before, target, Set.of("a", "b"), (i) -> null, 1))
+			.containsExactly("a", "a", "b", "b", "b", "a");
 	}
 
 }

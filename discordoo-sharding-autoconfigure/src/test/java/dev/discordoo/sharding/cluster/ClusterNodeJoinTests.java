@@ -35,7 +35,7 @@ class ClusterNodeJoinTests {
 				.retryPolicy(new RetryOneTime(200))
 				.build();
 			ClusterSettings settings = new ClusterSettings("waiting", "n", 10, 1, Duration.ZERO, Duration.ZERO,
-					Duration.ofSeconds(5));
+					Duration.ofSeconds(5), 2);
 			try (ClusterNode node = new ClusterNode(client, connectString, settings, JsonMapper.builder().build(),
 					() -> new GatewayFacts(2, "ws://localhost", 1, null))) {
 				CompletableFuture<Void> joined = CompletableFuture.runAsync(node::join);

@@ -94,7 +94,7 @@ class ClusterNodesTests {
 	@Test
 	void aSecondNodeOfTheSameNameIsRefused() {
 		ClusterSettings settings = new ClusterSettings("dup", "same", 10, 1, Duration.ofSeconds(1), Duration.ZERO,
-				Duration.ofSeconds(5));
+				Duration.ofSeconds(5), 2);
 		try (ClusterNode first = newNode(settings); ClusterNode second = newNode(settings)) {
 			first.join();
 			assertThatIllegalStateException().isThrownBy(second::join)

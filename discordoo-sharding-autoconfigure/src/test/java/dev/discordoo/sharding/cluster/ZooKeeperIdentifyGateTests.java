@@ -50,7 +50,7 @@ class ZooKeeperIdentifyGateTests {
 		CuratorFramework client = CuratorFrameworkFactory.newClient(this.zookeeper.getConnectString(),
 				new RetryOneTime(200));
 		ClusterNode node = new ClusterNode(client, this.zookeeper.getConnectString(),
-				new ClusterSettings("gates", name, 10, 1, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5)),
+				new ClusterSettings("gates", name, 10, 1, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5), 2),
 				JsonMapper.builder().build(), () -> new GatewayFacts(2, "ws://localhost", 1, limit));
 		node.join();
 		// the leader publishes the budget with the first assignment
