@@ -80,13 +80,19 @@ class SampleBotClusterTests {
 			assertThat(live.path("instances").size()).isEqualTo(4);
 		});
 
-		// a restart through node 1's endpoint of an instance node 2 runs is refused: node 1
-		// starting it would give its shards a second owner
+		// a restart through node 1's endpoint of an instance node 2 runs is node 2's to do: node 1
+		// forwards it, node 2 restarts it (overlapped, a new attempt id), and node 1 never runs it
+		String secondUrl = baseUrl(second);
 		JsonNode cluster = get(firstUrl + "/actuator/health/cluster");
 		int remote = cluster.path("details").path("instancesByNode").path("node-2").get(0).asInt();
+		String attemptBefore = instanceOn(secondUrl, remote).path("id").asString();
 		JsonNode restart = post(firstUrl + "/actuator/sharding/" + remote);
-		assertThat(restart.path("accepted").asBoolean()).as("%s", restart).isFalse();
-		assertThat(restart.path("message").asString()).contains("does not run on this node");
+		assertThat(restart.path("accepted").asBoolean()).as("%s", restart).isTrue();
+		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+			JsonNode restarted = instanceOn(secondUrl, remote);
+			assertThat(restarted.path("id").asString()).isNotEqualTo(attemptBefore);
+			assertThat(restarted.path("state").asString()).isEqualTo("READY");
+		});
 		assertThat(get(firstUrl + "/actuator/sharding").path("instances").valueStream()
 			.map((instance) -> instance.path("index").asInt())).doesNotContain(remote);
 
@@ -122,6 +128,13 @@ class SampleBotClusterTests {
 				"--spring.ssl.bundle.jks.nodes.truststore.type=PKCS12");
 		this.nodes.add(node);
 		return node;
+	}
+
+	private JsonNode instanceOn(String nodeUrl, int index) throws Exception {
+		return get(nodeUrl + "/actuator/sharding").path("instances").valueStream()
+			.filter((instance) -> instance.path("index").asInt() == index)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("instance " + index + " is not on " + nodeUrl));
 	}
 
 	private static String baseUrl(ConfigurableApplicationContext node) {

@@ -266,8 +266,12 @@ public final class ClusterAutoConfiguration {
 		if (nodeLinks != null) {
 			nodeLinks.serve(manager);
 		}
+		// an overlapped restart: the successor spawns and becomes READY, then the predecessor stops
+		Duration restartTimeout = properties.spawn().timeout()
+			.plus(properties.spawn().readyTimeout())
+			.plus(properties.shutdown().timeout());
 		return new ClusterShardingManager(node, manager, nodeLinks, ShardingAutoConfiguration.ipcSettings(properties),
-				codec);
+				restartTimeout, codec);
 	}
 
 	@Bean

@@ -24,8 +24,9 @@ import dev.discordoo.sharding.protocol.FrameCodec;
  * A cluster node's {@link ShardingManager}: {@link #request}, {@link #broadcast} and
  * {@link #send} span the whole cluster. Targets are resolved against the assignment the node
  * follows, the indices this node owns run on its {@link LocalShardingManager}, every other
- * node's over its node link, and the entries come back merged in target order. What is about
- * this node's own instances (their snapshots, restarts) stays with the local manager.
+ * node's over its node link, and the entries come back merged in target order. A restart of
+ * an instance another node runs is asked of that node, which restarts it itself. Snapshots
+ * ({@link #instances()}) and {@link #restartAll()} are about this node's own instances.
  */
 public final class ClusterShardingManager implements ShardingManager {
 
@@ -41,6 +42,8 @@ public final class ClusterShardingManager implements ShardingManager {
 
 	private final FanOutResults results;
 
+	private final Duration restartTimeout;
+
 	/**
 	 * Create the node's manager.
 	 * @param node this node's membership and assignment
@@ -48,14 +51,16 @@ public final class ClusterShardingManager implements ShardingManager {
 	 * @param links the links to the other nodes, {@code null} without a cluster secret (the
 	 * other nodes' instances then answer NOT_CONNECTED)
 	 * @param ipcSettings the default request timeout
+	 * @param restartTimeout how long a restart asked of another node may take, up to READY
 	 * @param codec the frame codec
 	 */
 	public ClusterShardingManager(ClusterNode node, LocalShardingManager local, @Nullable NodeLinks links,
-			IpcSettings ipcSettings, FrameCodec codec) {
+			IpcSettings ipcSettings, Duration restartTimeout, FrameCodec codec) {
 		this.node = node;
 		this.local = local;
 		this.links = links;
 		this.ipcSettings = ipcSettings;
+		this.restartTimeout = restartTimeout;
 		this.codec = codec;
 		this.results = new FanOutResults(codec.mapper());
 	}
@@ -72,7 +77,18 @@ public final class ClusterShardingManager implements ShardingManager {
 
 	@Override
 	public CompletableFuture<InstanceInfo> restart(int index) {
-		return this.local.restart(index);
+		ClusterAssignment assignment = current();
+		String owner = (index >= 0 && index < assignment.owners().size()) ? assignment.ownerOf(index) : null;
+		if (owner == null || owner.equals(this.node.nodeName())) {
+			return this.local.restart(index);
+		}
+		NodeRecord peer = reachable(owner);
+		NodeLinks nodeLinks = this.links;
+		if (peer == null || nodeLinks == null) {
+			return CompletableFuture.failedFuture(new IllegalStateException("sharding instance " + index
+					+ " runs on node " + owner + ", which cannot be reached over a node link"));
+		}
+		return nodeLinks.restart(peer, index, this.restartTimeout);
 	}
 
 	@Override

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
+import dev.discordoo.sharding.InstanceInfo;
 import dev.discordoo.sharding.InstanceResult;
 import dev.discordoo.sharding.RequestError;
 import dev.discordoo.sharding.Targets;
@@ -54,6 +55,12 @@ public final class NodeLinks implements AutoCloseable {
 	private static final Log logger = LogFactory.getLog(NodeLinks.class);
 
 	private static final String PROOF_ALGORITHM = "HmacSHA256";
+
+	/**
+	 * The name of a REQUEST that asks the accepting node to restart one of its instances
+	 * itself; the {@code discordoo:} prefix is never an instance's handler on a node link.
+	 */
+	static final String RESTART = "discordoo:restart";
 
 	private final String clusterName;
 
@@ -198,6 +205,29 @@ public final class NodeLinks implements AutoCloseable {
 					.thenApply((response) -> entries(peer, indices, response));
 			})
 			.thenCompose((answer) -> answer);
+	}
+
+	/**
+	 * Ask another node to restart one of its instances, as its own manager's restart does
+	 * (overlapped when the instance is READY); the other node refuses an instance it does
+	 * not run.
+	 * @param peer the node's record
+	 * @param index the instance
+	 * @param timeout how long the restart may take, up to READY again
+	 * @return the instance once READY again; fails with why the node refused or could not be
+	 * reached
+	 */
+	public CompletableFuture<InstanceInfo> restart(NodeRecord peer, int index, Duration timeout) {
+		return link(peer).thenCompose((link) -> link.request(RESTART, null, indexArray(List.of(index)), timeout))
+			.thenApply((response) -> {
+				Payloads.ResponseError error = response.error();
+				JsonNode result = response.result();
+				if (!response.ok() || result == null) {
+					throw new IllegalStateException("node " + peer.name() + " did not restart instance " + index + ": "
+							+ ((error != null) ? error.message() : "no result"));
+				}
+				return this.codec.mapper().treeToValue(result, InstanceInfo.class);
+			});
 	}
 
 	/**
@@ -426,6 +456,9 @@ public final class NodeLinks implements AutoCloseable {
 			}
 			List<Integer> indices = indices(targets);
 			LocalShardingManager manager = NodeLinks.this.local;
+			if (RESTART.equals(request.name())) {
+				return restart(manager, indices);
+			}
 			Duration timeout = RequestTimeout.fromPeer(request.timeout(), NodeLinks.this.settings.requestTimeout());
 			if (manager == null) {
 				return CompletableFuture.completedFuture(NodeLinks.this.results
@@ -433,6 +466,19 @@ public final class NodeLinks implements AutoCloseable {
 			}
 			return manager.request(request.name(), request.payload(), Targets.instances(indices), JsonNode.class, timeout)
 				.thenApply(NodeLinks.this.results::toJson);
+		}
+
+		private CompletionStage<JsonNode> restart(@Nullable LocalShardingManager manager, List<Integer> indices) {
+			if (indices.size() != 1) {
+				throw new RequestFailedException(ErrorCode.INVALID_PAYLOAD,
+						RESTART + " on a node link must target exactly one instance, got " + indices);
+			}
+			if (manager == null) {
+				throw new RequestFailedException(ErrorCode.NOT_CONNECTED, "the node's manager is not started yet");
+			}
+			// this node's own restart: it refuses an instance it does not run, so a restart asked
+			// for by another node never gives a shard a second owner
+			return manager.restart(indices.get(0)).thenApply((info) -> NodeLinks.this.codec.mapper().valueToTree(info));
 		}
 
 		@Override

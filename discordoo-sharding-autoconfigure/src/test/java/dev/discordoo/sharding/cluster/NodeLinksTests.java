@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import dev.discordoo.sharding.protocol.Payloads;
 import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -119,6 +121,19 @@ class NodeLinksTests {
 		NodeRecord peer = record("b", this.b, this.b.start());
 		assertThat(this.a.request(peer, "ping", null, List.of(0), Duration.ofSeconds(5)).join()).hasSize(1);
 		return peer;
+	}
+
+	@Test
+	void aRestartIsTheOtherNodesToDoAndFailsSayingWhyWhenItCannot() {
+		NodeRecord peer = linkedPair();
+		// b has no local manager yet: it refuses, and the refusal comes back over the link
+		assertThatExceptionOfType(CompletionException.class)
+			.isThrownBy(() -> this.a.restart(peer, 3, Duration.ofSeconds(5)).join())
+			.withMessageContaining("node b did not restart instance 3")
+			.withMessageContaining("not started yet");
+		this.b.close();
+		assertThatExceptionOfType(CompletionException.class)
+			.isThrownBy(() -> this.a.restart(peer, 3, Duration.ofSeconds(5)).join());
 	}
 
 	@Test
