@@ -100,7 +100,7 @@ public final class ClusterAutoConfiguration {
 		NodeLinks nodeLinks = links.getIfAvailable();
 		if (nodeLinks != null) {
 			int port = nodeLinks.start();
-			node.publishLink(nodeLinks.host(), port, nodeLinks.linkId());
+			node.publishLink(nodeLinks.host(), port, nodeLinks.linkId(), nodeLinks.overTls());
 		}
 		else {
 			logger.info("Cluster node has neither " + ClusterProperties.SECRET_PROPERTY + " nor "

@@ -138,12 +138,13 @@ public final class ClusterNode implements AutoCloseable {
 	 * @param host the address other nodes connect to
 	 * @param port the port
 	 * @param id the snowflake the server answers IDENTIFY with
+	 * @param tls whether the links are TLS
 	 */
-	public void publishLink(String host, int port, String id) {
+	public void publishLink(String host, int port, String id, boolean tls) {
 		if (this.link != null) {
 			throw new IllegalStateException("the node link is published once, before join");
 		}
-		this.link = new LinkAddress(host, port, id);
+		this.link = new LinkAddress(host, port, id, tls);
 	}
 
 	/**
@@ -469,7 +470,8 @@ public final class ClusterNode implements AutoCloseable {
 		LinkAddress address = this.link;
 		return new NodeRecord(this.settings.nodeName(), this.settings.capacity(), host,
 				ProcessHandle.current().pid(), this.leaving, (address != null) ? address.host() : null,
-				(address != null) ? address.port() : null, (address != null) ? address.id() : null);
+				(address != null) ? address.port() : null, (address != null) ? address.id() : null,
+				(address != null) ? address.tls() : null);
 	}
 
 	private void register() {
@@ -843,7 +845,7 @@ public final class ClusterNode implements AutoCloseable {
 
 	/** A node's record and when it joined, in ZooKeeper's own order. */
 	/** Where a node-link server listens, and the snowflake it answers IDENTIFY with. */
-	private record LinkAddress(String host, int port, String id) {
+	private record LinkAddress(String host, int port, String id, boolean tls) {
 	}
 
 	private record Live(NodeRecord record, long czxid) {

@@ -156,6 +156,14 @@ public final class NodeLinks implements AutoCloseable {
 	}
 
 	/**
+	 * Return whether this node's links are TLS, as its record says.
+	 * @return whether they are
+	 */
+	public boolean overTls() {
+		return this.tls != null;
+	}
+
+	/**
 	 * Return the address other nodes connect to.
 	 * @return the host
 	 */
@@ -273,6 +281,13 @@ public final class NodeLinks implements AutoCloseable {
 		}
 		if (this.closed) {
 			return CompletableFuture.failedFuture(new IllegalStateException("node links are closed"));
+		}
+		if (record.linksOverTls() != overTls()) {
+			// one node with an SSL bundle for its links and one without can never link: say so
+			// instead of a TLS handshake failing on every call
+			return CompletableFuture.failedFuture(new IllegalStateException("its links are "
+					+ (record.linksOverTls() ? "TLS and this node's are not" : "plain TCP and this node's are TLS")
+					+ ": set discordoo.sharding.cluster.link.ssl.bundle on every node, or on none"));
 		}
 		Peer peer = this.peers.compute(record.name(), (name, current) -> {
 			if (current != null && current.linkId().equals(record.linkId()) && current.usable()) {

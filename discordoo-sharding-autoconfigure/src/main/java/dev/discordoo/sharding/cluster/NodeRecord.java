@@ -15,9 +15,11 @@ import org.jspecify.annotations.Nullable;
  * @param linkPort the node-link server's port, {@code null} when it has none
  * @param linkId the node-link server's snowflake, answered in IDENTIFY; {@code null} when it
  * has none
+ * @param linkTls whether its node links are TLS, {@code null} when it has none (or is a node
+ * from before TLS, whose links are plain)
  */
 public record NodeRecord(String name, int capacity, String host, long pid, boolean leaving,
-		@Nullable String linkHost, @Nullable Integer linkPort, @Nullable String linkId) {
+		@Nullable String linkHost, @Nullable Integer linkPort, @Nullable String linkId, @Nullable Boolean linkTls) {
 
 	/**
 	 * A record without a node link.
@@ -28,7 +30,7 @@ public record NodeRecord(String name, int capacity, String host, long pid, boole
 	 * @param leaving whether it is stopping and hands its shards over
 	 */
 	public NodeRecord(String name, int capacity, String host, long pid, boolean leaving) {
-		this(name, capacity, host, pid, leaving, null, null, null);
+		this(name, capacity, host, pid, leaving, null, null, null, null);
 	}
 
 	/**
@@ -39,9 +41,17 @@ public record NodeRecord(String name, int capacity, String host, long pid, boole
 		return this.linkHost != null && this.linkPort != null && this.linkId != null;
 	}
 
+	/**
+	 * Return whether the node's links are TLS.
+	 * @return whether it published {@code linkTls: true}
+	 */
+	public boolean linksOverTls() {
+		return Boolean.TRUE.equals(this.linkTls);
+	}
+
 	NodeRecord asLeaving() {
 		return new NodeRecord(this.name, this.capacity, this.host, this.pid, true, this.linkHost, this.linkPort,
-				this.linkId);
+				this.linkId, this.linkTls);
 	}
 
 }

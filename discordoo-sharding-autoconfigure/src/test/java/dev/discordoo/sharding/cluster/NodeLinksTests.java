@@ -60,7 +60,7 @@ class NodeLinksTests {
 	}
 
 	private static NodeRecord record(String name, NodeLinks links, int port) {
-		return new NodeRecord(name, 10, "127.0.0.1", 1, false, "127.0.0.1", port, links.linkId());
+		return new NodeRecord(name, 10, "127.0.0.1", 1, false, "127.0.0.1", port, links.linkId(), links.overTls());
 	}
 
 	@Test

@@ -59,7 +59,7 @@ class NodeLinksTlsTests {
 	}
 
 	private static NodeRecord record(String name, NodeLinks links, int port) {
-		return new NodeRecord(name, 10, "127.0.0.1", 1, false, "127.0.0.1", port, links.linkId());
+		return new NodeRecord(name, 10, "127.0.0.1", 1, false, "127.0.0.1", port, links.linkId(), links.overTls());
 	}
 
 	private List<InstanceResult<JsonNode>> ping(NodeLinks from, NodeRecord to, int... indices) {
@@ -128,7 +128,14 @@ class NodeLinksTlsTests {
 		this.b = links("s3cret", LinkCertificates.tls("node-b", "cluster", true));
 		this.a.start();
 		int port = this.b.start();
-		assertRefused(ping(this.a, record("b", this.b, port), 0));
+		// b's record says its links are TLS: a says at once why it cannot link
+		assertThat(ping(this.a, record("b", this.b, port), 0)).singleElement()
+			.satisfies((result) -> assertThat(result.error().message())
+				.contains("its links are TLS and this node's are not"));
+		// a record that claims plain links (stale, or forged) gets no further: b speaks TLS only
+		NodeRecord claimingPlain = new NodeRecord("b", 10, "127.0.0.1", 1, false, "127.0.0.1", port, this.b.linkId(),
+				false);
+		assertRefused(ping(this.a, claimingPlain, 0));
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.openConnections() == 0);
 	}
 
