@@ -43,7 +43,9 @@ public final class BenchMain {
 		scenarios.put("failover", managers::failover);
 		scenarios.put("memory", managers::memory);
 		scenarios.put("jda", new JdaScenarios(results, config)::run);
-		scenarios.put("cluster", new ClusterScenarios(results, config)::run);
+		ClusterScenarios cluster = new ClusterScenarios(results, config);
+		scenarios.put("cluster", cluster::run);
+		scenarios.put("cluster-fan-out", cluster::fanOut);
 		scenarios.put("micro", micro::run);
 		List<String> chosen = new ArrayList<>(List.of(args));
 		if (chosen.isEmpty() || chosen.contains("all")) {

@@ -74,7 +74,7 @@ final class LinkScenarios {
 		int runs = this.config.integer("link-rtt.runs", 5);
 		System.out.printf("link-rtt: %d-byte DISPATCH frames, %d warm-up round trips, %d runs x %d%n",
 				this.frame.length, warmup, runs, count);
-		try (IpcEnd ours = new IpcEnd(); RawEnd raw = new RawEnd()) {
+		try (IpcEnd ours = new IpcEnd(); RawEnd raw = new RawEnd(this.codec, this.payload, this.frame)) {
 			ours.rtt(warmup);
 			ours.requestRtt(warmup);
 			raw.rtt(warmup);
@@ -157,7 +157,7 @@ final class LinkScenarios {
 		int runs = this.config.integer("link-throughput.runs", 5);
 		System.out.printf("link-throughput: %d-byte DISPATCH frames instance -> manager, %d warm-up, %d runs x %d%n",
 				this.frame.length, warmup, runs, count);
-		try (IpcEnd ours = new IpcEnd(); RawEnd raw = new RawEnd()) {
+		try (IpcEnd ours = new IpcEnd(); RawEnd raw = new RawEnd(this.codec, this.payload, this.frame)) {
 			ours.stream(warmup);
 			raw.stream(warmup);
 			List<Double> rate = new ArrayList<>();
@@ -355,8 +355,11 @@ final class LinkScenarios {
 
 	}
 
-	/** The same exchange over a plain socket to a {@code raw} peer. */
-	private final class RawEnd implements AutoCloseable {
+	/**
+	 * The same exchange over a plain socket to a {@code raw} peer: the floor of a link's round
+	 * trip, which the link scenarios and the cluster's fan-out compare against.
+	 */
+	static final class RawEnd implements AutoCloseable {
 
 		private final Process peer;
 
@@ -366,7 +369,19 @@ final class LinkScenarios {
 
 		private final DataOutputStream out;
 
-		RawEnd() throws Exception {
+		private final byte[] frame;
+
+		private final byte[] streamFrame;
+
+		/**
+		 * Start a raw peer and connect to it.
+		 * @param codec the frame codec
+		 * @param payload what a streamed frame carries
+		 * @param frame the body every round trip sends and gets back
+		 */
+		RawEnd(FrameCodec codec, JsonNode payload, byte[] frame) throws Exception {
+			this.frame = frame;
+			this.streamFrame = codec.encode(OpCode.DISPATCH, LinkPeerMain.STREAM, payload);
 			this.peer = Children.startJvm(peerJvmArgs(), LinkPeerMain.class.getName(), List.of("raw"), Map.of());
 			try {
 				this.socket = new Socket(InetAddress.getLoopbackAddress(), port(this.peer));
@@ -381,32 +396,40 @@ final class LinkScenarios {
 		}
 
 		long[] rtt(int count) throws Exception {
-			byte[] frame = LinkScenarios.this.frame;
 			long[] samples = new long[count];
 			for (int i = 0; i < count; i++) {
 				long start = System.nanoTime();
-				this.out.writeInt(frame.length);
-				this.out.write(frame);
-				this.out.flush();
-				byte[] echo = new byte[this.in.readInt()];
-				this.in.readFully(echo);
+				send();
+				awaitEcho();
 				samples[i] = System.nanoTime() - start;
 			}
 			return samples;
 		}
 
+		/** Send the frame, flushed; the peer echoes it. */
+		void send() throws Exception {
+			this.out.writeInt(this.frame.length);
+			this.out.write(this.frame);
+			this.out.flush();
+		}
+
+		/** Read one echoed frame. */
+		void awaitEcho() throws Exception {
+			byte[] echo = new byte[this.in.readInt()];
+			this.in.readFully(echo);
+		}
+
 		double stream(int count) throws Exception {
-			byte[] stream = LinkScenarios.this.codec.encode(OpCode.DISPATCH, LinkPeerMain.STREAM,
-					LinkScenarios.this.payload);
-			byte[] command = (LinkPeerMain.RAW_SEND_PREFIX + count + ":" + new String(stream, StandardCharsets.UTF_8))
+			byte[] command = (LinkPeerMain.RAW_SEND_PREFIX + count + ":"
+					+ new String(this.streamFrame, StandardCharsets.UTF_8))
 				.getBytes(StandardCharsets.UTF_8);
 			long start = System.nanoTime();
 			this.out.writeInt(command.length);
 			this.out.write(command);
 			this.out.flush();
 			for (int i = 0; i < count; i++) {
-				byte[] frame = new byte[this.in.readInt()];
-				this.in.readFully(frame);
+				byte[] streamed = new byte[this.in.readInt()];
+				this.in.readFully(streamed);
 			}
 			long end = System.nanoTime();
 			return count / ((end - start) / 1e9);

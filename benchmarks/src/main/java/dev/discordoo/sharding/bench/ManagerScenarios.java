@@ -118,7 +118,12 @@ final class ManagerScenarios {
 		}
 	}
 
-	private static long[] fanOutSamples(ShardingManager manager, int instances, JsonNode payload, int count)
+	/**
+	 * Time {@code count} requests of {@code echo} to every instance, one after the other.
+	 * @return each request's time in nanoseconds
+	 * @throws IllegalStateException when an instance does not answer
+	 */
+	static long[] fanOutSamples(ShardingManager manager, int instances, JsonNode payload, int count)
 			throws Exception {
 		long[] samples = new long[count];
 		Duration timeout = Duration.ofSeconds(10);

@@ -1,8 +1,5 @@
 package dev.discordoo.sharding.cluster;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +19,6 @@ import static org.awaitility.Awaitility.await;
  * overlaps of a hand-over, and none goes uncovered.
  */
 class ClusterFaultsTests {
-
-	private static final String FAST_CHILD_JVM_ARGS = "-XX:TieredStopAtLevel=1,-XX:+UseSerialGC,-Xss512k,-XX:CICompilerCount=1";
 
 	private ClusterTestSupport cluster;
 
@@ -45,7 +40,7 @@ class ClusterFaultsTests {
 		this.cluster = new ClusterTestSupport(4, 2);
 		String[] processes = { "--discordoo.sharding.mode=processes", "--discordoo.sharding.shards-per-instance=2",
 				"--discordoo.sharding.processes.main-class=" + TestBotApplication.class.getName(),
-				"--discordoo.sharding.processes.jvm-args=" + FAST_CHILD_JVM_ARGS,
+				"--discordoo.sharding.processes.jvm-args=" + ClusterTestSupport.FAST_CHILD_JVM_ARGS,
 				// longer than the instances take to notice their manager is gone and close their sessions
 				"--discordoo.sharding.cluster.move-margin=4s" };
 		this.cluster.startNode("a", processes);
@@ -66,7 +61,7 @@ class ClusterFaultsTests {
 		for (int shard = 0; shard < 4; shard++) {
 			this.cluster.assertNoTwoSessionsAtOnce(shard, frozenAt);
 		}
-		await().atMost(Duration.ofSeconds(30)).until(() -> frozenInstances.stream().allMatch(ClusterFaultsTests::exited));
+		await().atMost(Duration.ofSeconds(30)).until(() -> frozenInstances.stream().allMatch(ClusterTestSupport::exited));
 
 		long thawedAt = System.nanoTime();
 		ClusterTestSupport.signal("CONT", frozen.pid());
@@ -118,27 +113,6 @@ class ClusterFaultsTests {
 			.until(() -> !leaving.isAlive() && !this.cluster.owners().containsValue("a") && this.cluster.settled());
 		assertEveryShardLiveSince(leftAt);
 		assertThat(this.cluster.discord.violations()).isEmpty();
-	}
-
-	/**
-	 * Whether a process has exited: gone, or a zombie, which is all a child of a frozen parent
-	 * can be until the parent is thawed and reaps it.
-	 */
-	private static boolean exited(ProcessHandle process) {
-		Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
-		String line;
-		try {
-			line = Files.readString(stat);
-		}
-		catch (IOException ex) {
-			// no such process any more
-			return true;
-		}
-		if (!process.isAlive()) {
-			return true;
-		}
-		// pid (command) state ...: the command may hold spaces and parentheses, the state follows the last ')'
-		return line.substring(line.lastIndexOf(')') + 2).startsWith("Z");
 	}
 
 	private void assertEveryShardLiveSince(long fromNanos) {

@@ -1,8 +1,11 @@
 package dev.discordoo.sharding.cluster;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,6 +40,9 @@ final class ClusterTestSupport implements AutoCloseable {
 
 	static final String CLUSTER = "cluster-test";
 
+	/** JVM arguments that make the instances' child JVMs start quickly. */
+	static final String FAST_CHILD_JVM_ARGS = "-XX:TieredStopAtLevel=1,-XX:+UseSerialGC,-Xss512k,-XX:CICompilerCount=1";
+
 	final int shards;
 
 	final int instances;
@@ -48,6 +54,9 @@ final class ClusterTestSupport implements AutoCloseable {
 	final CuratorFramework observer;
 
 	final Map<String, Process> nodes = new LinkedHashMap<>();
+
+	/** The child JVMs of nodes killed by {@link #kill(String)}: no longer any node's descendants. */
+	final List<ProcessHandle> orphans = new ArrayList<>();
 
 	/** Every node's output, each line prefixed with its node. */
 	final Queue<String> output = new ConcurrentLinkedQueue<>();
@@ -174,6 +183,42 @@ final class ClusterTestSupport implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * {@code kill -9} a node and wait until it is gone; its child JVMs, reparented, are kept
+	 * so that {@link #close()} still destroys them.
+	 * @param name the node
+	 * @return the node's child JVMs as they were when it was killed
+	 */
+	List<ProcessHandle> kill(String name) throws Exception {
+		Process node = this.nodes.get(name);
+		List<ProcessHandle> descendants = node.descendants().toList();
+		this.orphans.addAll(descendants);
+		signal("KILL", node.pid());
+		node.onExit().get();
+		return descendants;
+	}
+
+	/**
+	 * Whether a process has exited: gone, or a zombie, which is all a child of a frozen parent
+	 * (or an orphan nobody reaps yet) can be.
+	 */
+	static boolean exited(ProcessHandle process) {
+		Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+		String line;
+		try {
+			line = Files.readString(stat);
+		}
+		catch (IOException ex) {
+			// no such process any more
+			return true;
+		}
+		if (!process.isAlive()) {
+			return true;
+		}
+		// pid (command) state ...: the command may hold spaces and parentheses, the state follows the last ')'
+		return line.substring(line.lastIndexOf(')') + 2).startsWith("Z");
+	}
+
 	static void signal(String signal, long pid) throws Exception {
 		Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
 		if (kill.waitFor() != 0) {
@@ -198,6 +243,10 @@ final class ClusterTestSupport implements AutoCloseable {
 		}
 		for (Process node : this.nodes.values()) {
 			node.onExit().get();
+		}
+		this.orphans.forEach(ProcessHandle::destroyForcibly);
+		for (ProcessHandle orphan : this.orphans) {
+			orphan.onExit().get();
 		}
 		this.observer.close();
 		this.zookeeper.close();

@@ -14,13 +14,16 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 import dev.discordoo.sharding.EnableSharding;
 import dev.discordoo.sharding.IdentifyOutcome;
 import dev.discordoo.sharding.ShardAssignment;
 import dev.discordoo.sharding.ShardClient;
 import dev.discordoo.sharding.ShardingInstance;
+import dev.discordoo.sharding.ShardingManager;
 import dev.discordoo.sharding.instance.InstanceRuntime;
+import dev.discordoo.sharding.protocol.InstanceEnvironment;
 
 /**
  * The bot the manager tests shard: the same class runs as the manager (in the test JVM or
@@ -31,7 +34,8 @@ import dev.discordoo.sharding.instance.InstanceRuntime;
  * {@code testbot.hang-on-start} makes start wait until destroy, {@code testbot.echo} is sent
  * back in its ASSIGNED event, and
  * {@code testbot.identify-url} makes it identify each shard at a fake Discord, with a permit
- * from the manager for each, before it reports ready. Its events and
+ * from the manager for each, before it reports ready. With {@code testbot.fan-out-hook=true}
+ * a manager of it answers fan-outs over HTTP ({@link FanOutHook}). Its events and
  * requests are in {@link TestBotHandlers}.
  */
 @SpringBootApplication
@@ -71,6 +75,13 @@ public class TestBotApplication {
 		if (interrupted) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** A manager's way in for tests; an instance (its id is set) has none. */
+	@Bean
+	@ConditionalOnBooleanProperty("testbot.fan-out-hook")
+	FanOutHook testBotFanOutHook(ObjectProvider<ShardingManager> manager, Environment environment) {
+		return new FanOutHook(manager, environment.containsProperty(InstanceEnvironment.INSTANCE_ID));
 	}
 
 	/** The test bot's own client; {@code testbot.jda=true} leaves the starter's JDA client in. */
