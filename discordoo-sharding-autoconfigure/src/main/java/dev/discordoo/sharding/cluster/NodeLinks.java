@@ -308,7 +308,7 @@ public final class NodeLinks implements AutoCloseable {
 		if (peerId == null || peerHost == null || peerPort == null) {
 			throw new IllegalStateException("node " + record.name() + " publishes no node link");
 		}
-		IpcClient client = new IpcClient(peerHost, peerPort, this.tls, this.settings, this.resources, this.codec);
+		IpcClient client = IpcClient.forPeer(peerHost, peerPort, this.tls, this.settings, this.resources, this.codec);
 		String eventId = DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, this.pid);
 		Payloads.Hello hello = new Payloads.Hello(this.linkId, eventId, proof(this.linkId, eventId),
 				this.settings.heartbeatInterval().toMillis(), List.of(), 0, -1, Payloads.VERSION);

@@ -1,5 +1,6 @@
 package dev.discordoo.sharding.ipc;
 
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,6 +60,9 @@ public final class IpcClient implements AutoCloseable {
 
 	private final @Nullable IpcTls tls;
 
+	/** Whether a refused connection ends the handshake: see {@link #forPeer}. */
+	private final boolean peerListens;
+
 	private final CompletableFuture<IpcLink> linked = new CompletableFuture<>();
 
 	private final AtomicBoolean helloInFlight = new AtomicBoolean();
@@ -100,26 +104,36 @@ public final class IpcClient implements AutoCloseable {
 	 * @param codec the frame codec
 	 */
 	public IpcClient(String host, int port, IpcSettings settings, IpcResources resources, FrameCodec codec) {
-		this(host, port, null, settings, resources, codec);
+		this(host, port, null, false, settings, resources, codec);
 	}
 
-	/**
-	 * Create a client for a server on another host, over TLS when given.
-	 * @param host the server's address
-	 * @param port the server's port
-	 * @param tls TLS to connect with, {@code null} for plain TCP
-	 * @param settings limits and timings
-	 * @param resources the threads to use
-	 * @param codec the frame codec
-	 */
-	public IpcClient(String host, int port, @Nullable IpcTls tls, IpcSettings settings, IpcResources resources,
-			FrameCodec codec) {
+	private IpcClient(String host, int port, @Nullable IpcTls tls, boolean peerListens, IpcSettings settings,
+			IpcResources resources, FrameCodec codec) {
 		this.host = host;
 		this.tls = tls;
+		this.peerListens = peerListens;
 		this.port = port;
 		this.settings = settings;
 		this.resources = resources;
 		this.codec = codec;
+	}
+
+	/**
+	 * Create a client for a peer that published its address only once it listened, such as
+	 * another cluster node: a connection it refuses fails the handshake at once, since such a
+	 * peer is gone rather than still starting (an instance's client keeps trying until the
+	 * spawn timeout).
+	 * @param host the peer's address
+	 * @param port the peer's port
+	 * @param tls TLS to connect with, {@code null} for plain TCP
+	 * @param settings limits and timings
+	 * @param resources the threads to use
+	 * @param codec the frame codec
+	 * @return the client
+	 */
+	public static IpcClient forPeer(String host, int port, @Nullable IpcTls tls, IpcSettings settings,
+			IpcResources resources, FrameCodec codec) {
+		return new IpcClient(host, port, tls, true, settings, resources, codec);
 	}
 
 	/**
@@ -239,6 +253,11 @@ public final class IpcClient implements AutoCloseable {
 				fail(tlsFailureReason(tlsFailure));
 				return;
 			}
+			ConnectException refused = this.peerListens ? causeOf(ex, ConnectException.class) : null;
+			if (refused != null) {
+				fail("cannot connect to " + this.host + ":" + this.port + ": " + refused.getMessage());
+				return;
+			}
 			// not listening yet, or the connection broke: the next tick tries again until the deadline
 			logger.debug("HELLO to " + this.host + ":" + this.port + " not sent: " + ex.getMessage());
 		}
@@ -352,9 +371,13 @@ public final class IpcClient implements AutoCloseable {
 	}
 
 	private static @Nullable SSLException tlsFailureIn(Throwable ex) {
+		return causeOf(ex, SSLException.class);
+	}
+
+	private static <T extends Throwable> @Nullable T causeOf(Throwable ex, Class<T> type) {
 		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			if (cause instanceof SSLException tls) {
-				return tls;
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
 			}
 		}
 		return null;

@@ -71,9 +71,9 @@ class ClusterFanOutTests {
 		assertThat(orphans).as("c's instance is a child JVM").hasSize(1);
 
 		// at once: c's instance cannot be reached, a's and b's still answer. c's record is still
-		// in ZooKeeper until its session expires, so a tries to link to it again: refused, and
-		// retried like any IPC handshake until the request's timeout, then NOT_CONNECTED (the
-		// lost link, or a link that could not be opened, is NOT_CONNECTED in docs/cluster.md)
+		// in ZooKeeper until its session expires, so a tries to link to it again: the refused
+		// connection answers NOT_CONNECTED at once (the lost link, or a link that could not be
+		// opened, is NOT_CONNECTED in docs/cluster.md)
 		List<FanOutHook.Entry> afterKill = fanOut(fanOut);
 		assertThat(afterKill).extracting(FanOutHook.Entry::instance).containsExactly(0, 1, 2);
 		for (FanOutHook.Entry entry : afterKill) {
