@@ -124,8 +124,9 @@ public final class IpcClient implements AutoCloseable {
 		client.setSoTcpNoDelay(true);
 		client.setTcpNetConnectionSupport(new BufferedConnectionSupport());
 		client.setConnectTimeout((int) Math.max(1, this.settings.spawnTimeout().toSeconds()));
-		client.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
-		client.setSerializer(new FrameBatchSerializer());
+		FrameLengthHeaderSerializer framing = new FrameLengthHeaderSerializer(this.settings.maxFrameSize());
+		client.setDeserializer(framing);
+		client.setSerializer(new FrameBatchSerializer(framing));
 		client.registerSender(new TcpSender() {
 
 			@Override

@@ -173,7 +173,7 @@ public final class IpcResources implements AutoCloseable {
 		/**
 		 * A connection read a frame.
 		 * @param connectionId the id of the connection, {@code null} if unknown
-		 * @param frame the body read, or a {@link FrameDeserializer.FramingViolation}
+		 * @param frame the body read, or a {@link FrameLengthHeaderSerializer.FramingViolation}
 		 */
 		void onFrame(@Nullable Object connectionId, Object frame);
 

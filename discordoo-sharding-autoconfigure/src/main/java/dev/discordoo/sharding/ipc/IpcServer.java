@@ -241,8 +241,9 @@ public final class IpcServer implements AutoCloseable {
 		server.setBacklog(ACCEPT_BACKLOG);
 		server.setSoTcpNoDelay(true);
 		server.setTcpNetConnectionSupport(new BufferedConnectionSupport());
-		server.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
-		server.setSerializer(new FrameBatchSerializer());
+		FrameLengthHeaderSerializer framing = new FrameLengthHeaderSerializer(this.settings.maxFrameSize());
+		server.setDeserializer(framing);
+		server.setSerializer(new FrameBatchSerializer(framing));
 		server.registerSender(new ConnectionTracker());
 		this.resources.configure(server);
 		TcpReceivingChannelAdapter receiver = this.resources.receiveFrom("discordoo-ipc-server", server, this::onFrame);

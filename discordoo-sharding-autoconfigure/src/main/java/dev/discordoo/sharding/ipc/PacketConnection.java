@@ -5,7 +5,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 
-import dev.discordoo.sharding.ipc.FrameDeserializer.FramingViolation;
+import dev.discordoo.sharding.ipc.FrameLengthHeaderSerializer.FramingViolation;
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
 import dev.discordoo.sharding.protocol.OpCode;
@@ -158,7 +158,7 @@ final class PacketConnection {
 		// on the reader thread of this connection: answers to this peer may be written at once
 		IpcResources.reading(this.outbound);
 		if (payload instanceof FramingViolation violation) {
-			throw new ProtocolViolationException(ErrorCode.FRAME_TOO_LARGE, violation.message());
+			throw new ProtocolViolationException(ErrorCode.FRAME_TOO_LARGE, violation.reason());
 		}
 		Packet packet = this.codec.decode((byte[]) payload);
 		try {
