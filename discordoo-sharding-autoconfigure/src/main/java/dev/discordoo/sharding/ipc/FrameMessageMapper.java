@@ -78,9 +78,10 @@ final class FrameMessageMapper extends TcpMessageMapper {
 
 	/**
 	 * The connection id alone, without the random id and the timestamp that message headers
-	 * otherwise get: Spring Integration's inbound adapter asks every frame for it.
+	 * otherwise get: Spring Integration's inbound adapter asks every frame for it, and its
+	 * outbound adapter looks up the connection to write to by it.
 	 */
-	private static final class ConnectionIdHeader extends MessageHeaders {
+	static final class ConnectionIdHeader extends MessageHeaders {
 
 		ConnectionIdHeader(String connectionId) {
 			super(Map.of(IpHeaders.CONNECTION_ID, connectionId), ID_VALUE_NONE, -1L);

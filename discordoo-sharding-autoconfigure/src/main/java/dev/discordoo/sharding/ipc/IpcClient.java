@@ -14,6 +14,7 @@ import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
 import org.springframework.integration.ip.tcp.inbound.TcpReceivingChannelAdapter;
+import org.springframework.messaging.MessageChannel;
 
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
@@ -64,6 +65,10 @@ public final class IpcClient implements AutoCloseable {
 	// set by connect(), before anything reads them
 	@SuppressWarnings("NullAway.Init")
 	private TcpNetClientConnectionFactory factory;
+
+	/** Spring Integration's outbound adapter on the factory: where every connection's frames are sent. */
+	@SuppressWarnings("NullAway.Init")
+	private MessageChannel outbound;
 
 	/** Reads the factory's connections; starts and stops the factory. */
 	@SuppressWarnings("NullAway.Init")
@@ -140,6 +145,7 @@ public final class IpcClient implements AutoCloseable {
 
 		});
 		this.resources.configure(client);
+		this.outbound = this.resources.sendTo("discordoo-ipc-client", client);
 		TcpReceivingChannelAdapter receiver = this.resources.receiveFrom("discordoo-ipc-client", client, this::onFrame);
 		receiver.start();
 		this.factory = client;
@@ -204,7 +210,7 @@ public final class IpcClient implements AutoCloseable {
 			PacketConnection current = this.connection;
 			if (current == null || !current.isOpen()) {
 				TcpConnection tcp = this.factory.getConnection();
-				current = new PacketConnection(tcp, this.codec, this.settings, this.resources);
+				current = new PacketConnection(tcp, this.outbound, this.codec, this.settings, this.resources);
 				this.connection = current;
 			}
 			current.send(OpCode.HELLO, null, this.hello);

@@ -26,6 +26,7 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
 import org.springframework.integration.ip.tcp.inbound.TcpReceivingChannelAdapter;
+import org.springframework.messaging.MessageChannel;
 
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
@@ -159,6 +160,10 @@ public final class IpcServer implements AutoCloseable {
 	@SuppressWarnings("NullAway.Init")
 	private TcpNetServerConnectionFactory factory;
 
+	/** Spring Integration's outbound adapter on the factory: where every connection's frames are sent. */
+	@SuppressWarnings("NullAway.Init")
+	private MessageChannel outbound;
+
 	/** Reads the factory's connections; starts and stops the factory. */
 	@SuppressWarnings("NullAway.Init")
 	private TcpReceivingChannelAdapter receiver;
@@ -246,6 +251,7 @@ public final class IpcServer implements AutoCloseable {
 		server.setSerializer(new FrameBatchSerializer(framing));
 		server.registerSender(new ConnectionTracker());
 		this.resources.configure(server);
+		this.outbound = this.resources.sendTo("discordoo-ipc-server", server);
 		TcpReceivingChannelAdapter receiver = this.resources.receiveFrom("discordoo-ipc-server", server, this::onFrame);
 		receiver.start();
 		try {
@@ -316,7 +322,7 @@ public final class IpcServer implements AutoCloseable {
 	 * the slots until newer connections come.
 	 */
 	private void admit(TcpConnection connection) {
-		PacketConnection packets = new PacketConnection(connection, this.codec, this.settings, this.resources);
+		PacketConnection packets = new PacketConnection(connection, this.outbound, this.codec, this.settings, this.resources);
 		ServerConnection server = new ServerConnection(packets);
 		this.connections.put(packets.id(), server);
 		this.awaitingHelloOrder.add(server);

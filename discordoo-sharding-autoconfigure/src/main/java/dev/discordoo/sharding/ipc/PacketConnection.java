@@ -4,6 +4,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.messaging.MessageChannel;
 
 import dev.discordoo.sharding.ipc.FrameLengthHeaderSerializer.FramingViolation;
 import dev.discordoo.sharding.protocol.ErrorCode;
@@ -37,13 +38,14 @@ final class PacketConnection {
 
 	private final IpcObserver observer;
 
-	PacketConnection(TcpConnection connection, FrameCodec codec, IpcSettings settings, IpcResources resources) {
+	PacketConnection(TcpConnection connection, MessageChannel outboundAdapter, FrameCodec codec, IpcSettings settings,
+			IpcResources resources) {
 		this.connection = connection;
 		this.codec = codec;
 		this.maxFrameSize = settings.maxFrameSize();
 		this.inbound = new SerialExecutor(resources.handlers(), settings.inboundQueueCapacity(),
 				settings.inboundQueueBytes());
-		this.outbound = new FrameWriter(connection, settings.outboundQueueBytes(), resources);
+		this.outbound = new FrameWriter(connection, outboundAdapter, settings.outboundQueueBytes(), resources);
 		this.observer = resources.observer();
 	}
 
