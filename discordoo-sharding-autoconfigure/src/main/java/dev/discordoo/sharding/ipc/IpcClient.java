@@ -28,6 +28,11 @@ import org.jspecify.annotations.Nullable;
  * The manager's IPC client for one instance. Connects to the instance's server and sends
  * HELLO every hello interval until the instance answers IDENTIFY, then hands over the
  * {@link IpcLink}. Gives up after the spawn timeout.
+ *
+ * <p>The handshake is the client's, not a connection's: one attempt may connect several
+ * times (an instance not listening yet, a connection lost before IDENTIFY) under one spawn
+ * deadline and one HELLO, so its state cannot live in a Spring Integration connection
+ * interceptor, which lives and dies with one connection.
  */
 public final class IpcClient implements AutoCloseable {
 

@@ -405,7 +405,18 @@ public final class IpcServer implements AutoCloseable {
 		}
 	}
 
-	/** One accepted connection and where it stands in the handshake. */
+	/**
+	 * One accepted connection and where it stands in the handshake.
+	 *
+	 * <p>Not a Spring Integration {@code TcpConnectionInterceptor}, although an interceptor
+	 * per connection is what this is: an interceptor would hold the same state machine, since
+	 * the pending slots, the eviction order and the one manager claim are the server's, and it
+	 * would cost more. The factory creates and registers interceptors before the connection
+	 * has a serializer, so the admission hook of {@link AdmittingConnectionFactory} would stay;
+	 * and an interceptor cannot leave the chain once the handshake is over, so every frame of
+	 * the link would pass through it for the link's whole life. A per-connection hook that
+	 * runs once the connection can write, and a way to unwrap an interceptor, would make one fit.
+	 */
 	private final class ServerConnection {
 
 		private final PacketConnection packets;
