@@ -2,6 +2,7 @@ package dev.discordoo.sharding.ipc;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
@@ -49,6 +50,16 @@ final class FrameLengthHeaderSerializer extends ByteArrayLengthHeaderSerializer 
 					"frame of " + length + " bytes is below the minimum of " + FrameCodec.MIN_FRAME_SIZE + " bytes");
 		}
 		return (int) length;
+	}
+
+	/**
+	 * Write the same header as Spring Integration's, without a {@code ByteBuffer} per frame:
+	 * with it, framing a batch cost five times as much as the hand-written loop it replaced.
+	 */
+	@Override
+	protected void writeHeader(OutputStream outputStream, int length) throws IOException {
+		outputStream.write(new byte[] { (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8),
+				(byte) length });
 	}
 
 	/**
