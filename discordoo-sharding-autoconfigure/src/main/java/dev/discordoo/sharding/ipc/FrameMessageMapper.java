@@ -7,6 +7,7 @@ import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpMessageMapper;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
+import dev.discordoo.sharding.ipc.FrameLengthHeaderSerializer.FramingViolation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,12 +18,26 @@ import org.jspecify.annotations.Nullable;
  * Headers are still there for anyone who asks (Spring Integration's inbound adapter asks for
  * the connection id), built on first use and holding the connection id only. (An option of
  * {@link TcpMessageMapper} to leave out the standard headers would replace this class.)
+ * A length header that the {@link FrameLengthHeaderSerializer} refuses is read as a frame
+ * too, with its {@link FramingViolation} as the payload: an exception would close the
+ * connection before anyone could answer it.
  */
 final class FrameMessageMapper extends TcpMessageMapper {
 
 	@Override
 	public @Nullable Message<?> toMessage(TcpConnection connection, @Nullable Map<String, Object> headers) {
-		Object payload = connection.getPayload();
+		Object payload;
+		try {
+			payload = connection.getPayload();
+		}
+		catch (RuntimeException ex) {
+			FramingViolation violation = FramingViolation.of(ex);
+			if (violation == null) {
+				throw ex;
+			}
+			// a frame of its own, so that the listener answers it before the connection closes
+			payload = violation;
+		}
 		return (payload != null) ? new ReceivedFrame(payload, connection.getConnectionId()) : null;
 	}
 
@@ -63,9 +78,10 @@ final class FrameMessageMapper extends TcpMessageMapper {
 
 	/**
 	 * The connection id alone, without the random id and the timestamp that message headers
-	 * otherwise get: Spring Integration's inbound adapter asks every frame for it.
+	 * otherwise get: Spring Integration's inbound adapter asks every frame for it, and its
+	 * outbound adapter looks up the connection to write to by it.
 	 */
-	private static final class ConnectionIdHeader extends MessageHeaders {
+	static final class ConnectionIdHeader extends MessageHeaders {
 
 		ConnectionIdHeader(String connectionId) {
 			super(Map.of(IpHeaders.CONNECTION_ID, connectionId), ID_VALUE_NONE, -1L);

@@ -16,8 +16,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
 
+import dev.discordoo.sharding.ipc.FrameMessageMapper.ConnectionIdHeader;
 import dev.discordoo.sharding.protocol.OpCode;
 
 /**
@@ -31,6 +34,9 @@ import dev.discordoo.sharding.protocol.OpCode;
  * flush, so that a burst leaves in a few large writes instead of one system call per frame.
  * Senders that must never wait for a peer (socket readers, the timer, relays to another
  * instance) always queue and leave the writing to a writer thread.
+ *
+ * <p>Each batch is one message to Spring Integration's outbound adapter (see
+ * {@link IpcResources#sendTo}), sent on the writing thread through a direct channel.
  */
 final class FrameWriter {
 
@@ -58,6 +64,12 @@ final class FrameWriter {
 
 	private final TcpConnection connection;
 
+	/** Spring Integration's outbound adapter, which writes each batch to the connection its headers name. */
+	private final MessageChannel outbound;
+
+	/** Name this connection, for the outbound adapter; the same for every batch. */
+	private final MessageHeaders headers;
+
 	private final Executor writers;
 
 	private final ScheduledExecutorService timer;
@@ -81,8 +93,10 @@ final class FrameWriter {
 
 	private volatile boolean closing;
 
-	FrameWriter(TcpConnection connection, long budget, IpcResources resources) {
+	FrameWriter(TcpConnection connection, MessageChannel outbound, long budget, IpcResources resources) {
 		this.connection = connection;
+		this.outbound = outbound;
+		this.headers = new ConnectionIdHeader(connection.getConnectionId());
 		this.budget = budget;
 		this.writers = resources.writers();
 		this.timer = resources.timer();
@@ -281,7 +295,7 @@ final class FrameWriter {
 	private void write(List<byte[]> bodies, List<OpCode> ops, long bytes) {
 		try {
 			// one message, one flush: Spring Integration's connection flushes after each send
-			this.connection.send(new GenericMessage<>(new FrameBatch(bodies)));
+			this.outbound.send(new GenericMessage<>(new FrameBatch(bodies), this.headers));
 		}
 		finally {
 			// written or lost with the connection: either way no longer waiting

@@ -17,6 +17,7 @@ import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
 import org.springframework.integration.ip.tcp.inbound.TcpReceivingChannelAdapter;
+import org.springframework.messaging.MessageChannel;
 
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
@@ -30,6 +31,11 @@ import org.jspecify.annotations.Nullable;
  * The manager's IPC client for one instance. Connects to the instance's server and sends
  * HELLO every hello interval until the instance answers IDENTIFY, then hands over the
  * {@link IpcLink}. Gives up after the spawn timeout.
+ *
+ * <p>The handshake is the client's, not a connection's: one attempt may connect several
+ * times (an instance not listening yet, a connection lost before IDENTIFY) under one spawn
+ * deadline and one HELLO, so its state cannot live in a Spring Integration connection
+ * interceptor, which lives and dies with one connection.
  */
 public final class IpcClient implements AutoCloseable {
 
@@ -72,6 +78,10 @@ public final class IpcClient implements AutoCloseable {
 	// set by connect(), before anything reads them
 	@SuppressWarnings("NullAway.Init")
 	private TcpNetClientConnectionFactory factory;
+
+	/** Spring Integration's outbound adapter on the factory: where every connection's frames are sent. */
+	@SuppressWarnings("NullAway.Init")
+	private MessageChannel outbound;
 
 	/** Reads the factory's connections; starts and stops the factory. */
 	@SuppressWarnings("NullAway.Init")
@@ -157,8 +167,9 @@ public final class IpcClient implements AutoCloseable {
 		client.setSoTcpNoDelay(true);
 		client.setTcpNetConnectionSupport(new BufferedConnectionSupport());
 		client.setConnectTimeout((int) Math.max(1, this.settings.spawnTimeout().toSeconds()));
-		client.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
-		client.setSerializer(new FrameBatchSerializer());
+		FrameLengthHeaderSerializer framing = new FrameLengthHeaderSerializer(this.settings.maxFrameSize());
+		client.setDeserializer(framing);
+		client.setSerializer(new FrameBatchSerializer(framing));
 		client.registerSender(new TcpSender() {
 
 			@Override
@@ -175,6 +186,7 @@ public final class IpcClient implements AutoCloseable {
 			this.tls.applyTo(client);
 		}
 		this.resources.configure(client);
+		this.outbound = this.resources.sendTo("discordoo-ipc-client", client);
 		TcpReceivingChannelAdapter receiver = this.resources.receiveFrom("discordoo-ipc-client", client, this::onFrame);
 		receiver.start();
 		this.factory = client;
@@ -239,7 +251,7 @@ public final class IpcClient implements AutoCloseable {
 			PacketConnection current = this.connection;
 			if (current == null || !current.isOpen()) {
 				TcpConnection tcp = this.factory.getConnection();
-				current = new PacketConnection(tcp, this.codec, this.settings, this.resources);
+				current = new PacketConnection(tcp, this.outbound, this.codec, this.settings, this.resources);
 				this.connection = current;
 			}
 			current.send(OpCode.HELLO, null, this.hello);

@@ -12,7 +12,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.inbound.TcpReceivingChannelAdapter;
+import org.springframework.integration.ip.tcp.outbound.TcpSendingMessageHandler;
 import org.springframework.integration.ip.tcp.connection.AbstractConnectionFactory;
+import org.springframework.messaging.MessageChannel;
 import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 
 import org.jspecify.annotations.Nullable;
@@ -149,10 +151,7 @@ public final class IpcResources implements AutoCloseable {
 	 * @return the adapter, initialised, not started
 	 */
 	TcpReceivingChannelAdapter receiveFrom(String name, AbstractConnectionFactory factory, FrameHandler frames) {
-		DirectChannel channel = new DirectChannel();
-		channel.setBeanName(name + "-frames");
-		channel.setBeanFactory(this.beanFactory);
-		channel.afterPropertiesSet();
+		DirectChannel channel = directChannel(name + "-frames");
 		channel.subscribe((message) -> frames.onFrame(
 				(message instanceof FrameMessageMapper.ReceivedFrame frame) ? frame.connectionId()
 						: message.getHeaders().get(IpHeaders.CONNECTION_ID),
@@ -166,6 +165,36 @@ public final class IpcResources implements AutoCloseable {
 		return adapter;
 	}
 
+	/**
+	 * Send through Spring Integration's outbound adapter: a {@link TcpSendingMessageHandler}
+	 * on the same factory as the {@link #receiveFrom receiving adapter} (its collaborating
+	 * adapters, for full duplex), behind a direct channel, so that a message is written on
+	 * the thread that sends it, to the connection its {@link IpHeaders#CONNECTION_ID} header
+	 * names, with one flush.
+	 * @param name what the adapter and its channel are called in the log
+	 * @param factory a factory {@link #configure configured} with these resources, before it
+	 * makes any connection
+	 * @return the channel to send each connection's frame batches on
+	 */
+	MessageChannel sendTo(String name, AbstractConnectionFactory factory) {
+		ConnectionSendingHandler sender = new ConnectionSendingHandler();
+		sender.setBeanName(name + "-sender");
+		sender.setConnectionFactory(factory);
+		sender.setBeanFactory(this.beanFactory);
+		sender.afterPropertiesSet();
+		DirectChannel channel = directChannel(name + "-outbound");
+		channel.subscribe(sender);
+		return channel;
+	}
+
+	private DirectChannel directChannel(String name) {
+		DirectChannel channel = new DirectChannel();
+		channel.setBeanName(name);
+		channel.setBeanFactory(this.beanFactory);
+		channel.afterPropertiesSet();
+		return channel;
+	}
+
 	/** Receives the frames of a connection factory's connections. */
 	@FunctionalInterface
 	interface FrameHandler {
@@ -173,7 +202,7 @@ public final class IpcResources implements AutoCloseable {
 		/**
 		 * A connection read a frame.
 		 * @param connectionId the id of the connection, {@code null} if unknown
-		 * @param frame the body read, or a {@link FrameDeserializer.FramingViolation}
+		 * @param frame the body read, or a {@link FrameLengthHeaderSerializer.FramingViolation}
 		 */
 		void onFrame(@Nullable Object connectionId, Object frame);
 

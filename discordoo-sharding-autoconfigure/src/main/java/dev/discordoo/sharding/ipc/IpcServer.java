@@ -28,6 +28,7 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpSender;
 import org.springframework.integration.ip.tcp.inbound.TcpReceivingChannelAdapter;
+import org.springframework.messaging.MessageChannel;
 
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
@@ -164,6 +165,10 @@ public final class IpcServer implements AutoCloseable {
 	@SuppressWarnings("NullAway.Init")
 	private TcpNetServerConnectionFactory factory;
 
+	/** Spring Integration's outbound adapter on the factory: where every connection's frames are sent. */
+	@SuppressWarnings("NullAway.Init")
+	private MessageChannel outbound;
+
 	/** Reads the factory's connections; starts and stops the factory. */
 	@SuppressWarnings("NullAway.Init")
 	private TcpReceivingChannelAdapter receiver;
@@ -248,13 +253,15 @@ public final class IpcServer implements AutoCloseable {
 		server.setBacklog(ACCEPT_BACKLOG);
 		server.setSoTcpNoDelay(true);
 		server.setTcpNetConnectionSupport(new BufferedConnectionSupport());
-		server.setDeserializer(new FrameDeserializer(this.settings.maxFrameSize()));
-		server.setSerializer(new FrameBatchSerializer());
+		FrameLengthHeaderSerializer framing = new FrameLengthHeaderSerializer(this.settings.maxFrameSize());
+		server.setDeserializer(framing);
+		server.setSerializer(new FrameBatchSerializer(framing));
 		server.registerSender(new ConnectionTracker());
 		if (this.tls != null) {
 			this.tls.applyTo(server);
 		}
 		this.resources.configure(server);
+		this.outbound = this.resources.sendTo("discordoo-ipc-server", server);
 		TcpReceivingChannelAdapter receiver = this.resources.receiveFrom("discordoo-ipc-server", server, this::onFrame);
 		receiver.start();
 		try {
@@ -325,7 +332,7 @@ public final class IpcServer implements AutoCloseable {
 	 * the slots until newer connections come.
 	 */
 	private void admit(TcpConnection connection) {
-		PacketConnection packets = new PacketConnection(connection, this.codec, this.settings, this.resources);
+		PacketConnection packets = new PacketConnection(connection, this.outbound, this.codec, this.settings, this.resources);
 		ServerConnection server = new ServerConnection(packets);
 		this.connections.put(packets.id(), server);
 		this.awaitingHelloOrder.add(server);
@@ -413,7 +420,18 @@ public final class IpcServer implements AutoCloseable {
 		}
 	}
 
-	/** One accepted connection and where it stands in the handshake. */
+	/**
+	 * One accepted connection and where it stands in the handshake.
+	 *
+	 * <p>Not a Spring Integration {@code TcpConnectionInterceptor}, although an interceptor
+	 * per connection is what this is: an interceptor would hold the same state machine, since
+	 * the pending slots, the eviction order and the one manager claim are the server's, and it
+	 * would cost more. The factory creates and registers interceptors before the connection
+	 * has a serializer, so the admission hook of {@link AdmittingConnectionFactory} would stay;
+	 * and an interceptor cannot leave the chain once the handshake is over, so every frame of
+	 * the link would pass through it for the link's whole life. A per-connection hook that
+	 * runs once the connection can write, and a way to unwrap an interceptor, would make one fit.
+	 */
 	private final class ServerConnection {
 
 		private final PacketConnection packets;

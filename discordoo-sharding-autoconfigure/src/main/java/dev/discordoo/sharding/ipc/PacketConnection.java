@@ -4,8 +4,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.messaging.MessageChannel;
 
-import dev.discordoo.sharding.ipc.FrameDeserializer.FramingViolation;
+import dev.discordoo.sharding.ipc.FrameLengthHeaderSerializer.FramingViolation;
 import dev.discordoo.sharding.protocol.ErrorCode;
 import dev.discordoo.sharding.protocol.FrameCodec;
 import dev.discordoo.sharding.protocol.OpCode;
@@ -37,13 +38,14 @@ final class PacketConnection {
 
 	private final IpcObserver observer;
 
-	PacketConnection(TcpConnection connection, FrameCodec codec, IpcSettings settings, IpcResources resources) {
+	PacketConnection(TcpConnection connection, MessageChannel outboundAdapter, FrameCodec codec, IpcSettings settings,
+			IpcResources resources) {
 		this.connection = connection;
 		this.codec = codec;
 		this.maxFrameSize = settings.maxFrameSize();
 		this.inbound = new SerialExecutor(resources.handlers(), settings.inboundQueueCapacity(),
 				settings.inboundQueueBytes());
-		this.outbound = new FrameWriter(connection, settings.outboundQueueBytes(), resources);
+		this.outbound = new FrameWriter(connection, outboundAdapter, settings.outboundQueueBytes(), resources);
 		this.observer = resources.observer();
 	}
 
@@ -158,7 +160,7 @@ final class PacketConnection {
 		// on the reader thread of this connection: answers to this peer may be written at once
 		IpcResources.reading(this.outbound);
 		if (payload instanceof FramingViolation violation) {
-			throw new ProtocolViolationException(ErrorCode.FRAME_TOO_LARGE, violation.message());
+			throw new ProtocolViolationException(ErrorCode.FRAME_TOO_LARGE, violation.reason());
 		}
 		Packet packet = this.codec.decode((byte[]) payload);
 		try {

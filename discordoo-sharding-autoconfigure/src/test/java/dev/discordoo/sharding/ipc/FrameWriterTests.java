@@ -48,7 +48,7 @@ class FrameWriterTests {
 	@Test
 	void framesQueuedDuringAWriteLeaveTogetherInOrderWithOneFlush() throws Exception {
 		recordWrites();
-		FrameWriter writer = new FrameWriter(this.connection, IpcSettings.DEFAULT_QUEUE_BYTES, this.resources);
+		FrameWriter writer = new FrameWriter(this.connection, this::write, IpcSettings.DEFAULT_QUEUE_BYTES, this.resources);
 		// the first frame is written on this thread; the write is held up until released
 		Thread first = new Thread(() -> writer.send(OpCode.DISPATCH, body(0)), "first-sender");
 		first.start();
@@ -74,7 +74,7 @@ class FrameWriterTests {
 	void aRelayIsRefusedOnceTheQueueHoldsItsBudgetAndNeverWaits() throws Exception {
 		recordWrites();
 		long budget = 10_000;
-		FrameWriter writer = new FrameWriter(this.connection, budget, this.resources);
+		FrameWriter writer = new FrameWriter(this.connection, this::write, budget, this.resources);
 		// a peer that does not read: the first write never finishes until the test ends
 		assertThat(writer.offer(OpCode.DISPATCH, new byte[1000], true)).isTrue();
 		await().atMost(java.time.Duration.ofSeconds(5)).until(() -> this.writesStarted.get() == 1);
@@ -93,6 +93,12 @@ class FrameWriterTests {
 		assertThat(refused).isEqualTo(100 - accepted);
 		// what the protocol owes the peer is queued even so
 		assertThat(writer.offer(OpCode.HEARTBEAT_ACK, new byte[20], false)).isTrue();
+	}
+
+	/** What the outbound adapter does: write the batch to the connection, here the recording mock. */
+	private boolean write(Message<?> message, long timeout) {
+		this.connection.send(message);
+		return true;
 	}
 
 	private void recordWrites() throws Exception {
