@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -73,7 +72,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 
 	private final Set<Integer> releasing = new HashSet<>();
 
-	private final AtomicReference<Standing> standing = new AtomicReference<>(Standing.CONNECTED);
+	private final Fence standing = new Fence();
 
 	private volatile boolean running;
 
@@ -159,15 +158,14 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 	}
 
 	private void connectionChanged(ConnectionState state) {
-		Standing now = this.standing.updateAndGet((current) -> current.on(state));
-		if (state == ConnectionState.LOST) {
+		Standing now = this.standing.on(state, () -> {
 			// fencing: the session and with it every ownership is gone; another node may be
 			// given these instances once the leader's margin has passed
 			List<Integer> local = this.manager.instances().stream().map(InstanceInfo::index).toList();
 			logger.error("Cluster node " + this.node.nodeName() + " lost its ZooKeeper session: stopping its "
 					+ "instances " + local + " now; it joins again when ZooKeeper is back");
 			local.forEach(this.manager::release);
-		}
+		});
 		if (now == Standing.CONNECTED || now == Standing.REJOINING) {
 			reconcileSoon();
 		}
@@ -207,7 +205,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 				return;
 			}
 			this.node.refreshAssignment();
-			if (!this.standing.compareAndSet(Standing.REJOINING, Standing.CONNECTED)) {
+			if (!this.standing.rejoined()) {
 				// lost or suspended again meanwhile
 				return;
 			}
@@ -221,6 +219,10 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		Map<Integer, InstanceState> local = new HashMap<>();
 		this.manager.instances().forEach((info) -> local.put(info.index(), info.state()));
 		for (int i = 0; i < assignment.owners().size(); i++) {
+			if (this.standing.get() != Standing.CONNECTED) {
+				// suspended or lost while this pass waited on ZooKeeper: what it read is stale
+				return;
+			}
 			reconcile(i, assignment.ownerOf(i), me, session, local);
 		}
 	}
@@ -315,8 +317,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		if (this.releasing.contains(instance)) {
 			return;
 		}
-		CompletableFuture<InstanceInfo> ready = this.manager.run(instance);
-		ready.exceptionally((ex) -> null);
+		this.standing.startIfConnected(() -> this.manager.run(instance).exceptionally((ex) -> null));
 	}
 
 	private void releaseThenLetGo(int instance) {
