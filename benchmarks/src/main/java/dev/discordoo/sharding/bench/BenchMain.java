@@ -46,6 +46,7 @@ public final class BenchMain {
 		ClusterScenarios cluster = new ClusterScenarios(results, config);
 		scenarios.put("cluster", cluster::run);
 		scenarios.put("cluster-fan-out", cluster::fanOut);
+		scenarios.put("cluster-fan-out-tls", cluster::fanOutOverTls);
 		scenarios.put("micro", micro::run);
 		List<String> chosen = new ArrayList<>(List.of(args));
 		if (chosen.isEmpty() || chosen.contains("all")) {

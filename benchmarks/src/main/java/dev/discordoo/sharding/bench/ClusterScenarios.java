@@ -20,6 +20,7 @@ import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 import dev.discordoo.sharding.ShardingManager;
@@ -102,11 +103,22 @@ final class ClusterScenarios {
 	// ---------------------------------------------------------------- cluster-fan-out
 
 	void fanOut() throws Exception {
+		fanOut(null);
+	}
+
+	/** The same as {@link #fanOut()}, the node links over TLS with mutual authentication. */
+	void fanOutOverTls() throws Exception {
+		fanOut(LinkStores.make());
+	}
+
+	private void fanOut(@Nullable LinkStores tls) throws Exception {
+		String scenario = (tls != null) ? "cluster-fan-out-tls" : "cluster-fan-out";
+		String links = (tls != null) ? "TLS node links" : "plain node links";
 		int warmup = this.config.integer("cluster-fan-out.warmup", 5_000);
 		int count = this.config.integer("cluster-fan-out.count", 2_000);
 		int runs = this.config.integer("cluster-fan-out.runs", 5);
-		System.out.printf("cluster-fan-out: one request to each of %d instances on %d nodes (node links), beside one "
-				+ "host and raw sockets, %d warm-up, %d runs x %d%n", NODES, NODES, warmup, runs, count);
+		System.out.printf("%s: one request to each of %d instances on %d nodes (%s), beside one "
+				+ "host and raw sockets, %d warm-up, %d runs x %d%n", scenario, NODES, NODES, links, warmup, runs, count);
 		FrameCodec codec = new FrameCodec();
 		JsonNode payload = BenchPayload.payload(codec);
 		byte[] frame = BenchPayload.echoFrame(codec);
@@ -121,12 +133,12 @@ final class ClusterScenarios {
 						new RetryOneTime(100))) {
 			observer.start();
 			for (int n = 1; n < NODES; n++) {
-				Map<String, String> properties = fanOutNodeProperties("node-" + n, zookeeper.getConnectString());
+				Map<String, String> properties = fanOutNodeProperties("node-" + n, zookeeper.getConnectString(), tls);
 				nodes.add(startNode(properties));
 			}
 			// the node this JVM measures from; it waits for the first assignment while it starts
 			node = new ManagerRun("processes", NODES,
-					new LinkedHashMap<>(fanOutNodeProperties("node-0", zookeeper.getConnectString())));
+					new LinkedHashMap<>(fanOutNodeProperties("node-0", zookeeper.getConnectString(), tls)));
 			// settled: one READY instance on each node, so two of the three answers cross a node link
 			awaitOwners(observer, (owners) -> owners.size() == NODES
 					&& owners.values().stream().allMatch((owner) -> owner.endsWith(" READY"))
@@ -157,17 +169,21 @@ final class ClusterScenarios {
 				rawRatio.add((double) Stats.percentile(across, 50) / Stats.percentile(floor, 50));
 			}
 			String label = "fan-out to " + NODES + " instances ";
-			acrossNodes.report(this.results, label + "on " + NODES + " nodes",
+			String nodesLabel = (tls != null) ? NODES + " nodes, TLS links" : NODES + " nodes";
+			acrossNodes.report(this.results, scenario, label + "on " + nodesLabel,
 					"from the node in the benchmark JVM: its own instance over its IPC link, the two others over a "
-							+ "node link to their node JVM and that node's IPC link; secret set, " + count + " per run");
-			oneHost.report(this.results, label + "on one host",
+							+ "node link to their node JVM and that node's IPC link; "
+							+ ((tls != null) ? "TLS 1.3 with client certificates, no secret, " : "secret set, ")
+							+ count + " per run");
+			String same = (tls != null) ? " (TLS run)" : "";
+			oneHost.report(this.results, scenario, label + "on one host" + same,
 					"one manager in the benchmark JVM with " + NODES + " child JVMs, in the same run");
-			rawSockets.report(this.results, "raw socket fan-out to " + NODES + " echo peers",
+			rawSockets.report(this.results, scenario, "raw socket fan-out to " + NODES + " echo peers" + same,
 					"write the frame to each, then read each echo: one hop, the floor");
-			this.results.add("cluster-fan-out", "p50 ratio " + NODES + " nodes / one host", Stats.Summary.of(ratio),
+			this.results.add(scenario, "p50 ratio " + nodesLabel + " / one host", Stats.Summary.of(ratio),
 					Results::ratio, "", "per run, runs alternate; the extra is the node-link hop");
-			this.results.add("cluster-fan-out", "p50 ratio " + NODES + " nodes / raw socket",
-					Stats.Summary.of(rawRatio), Results::ratio, "", "");
+			this.results.add(scenario, "p50 ratio " + nodesLabel + " / raw socket", Stats.Summary.of(rawRatio),
+					Results::ratio, "", "");
 		}
 		finally {
 			for (LinkScenarios.RawEnd end : raw) {
@@ -181,15 +197,28 @@ final class ClusterScenarios {
 				host.close();
 			}
 			nodes.forEach((each) -> Children.destroyTree(each.toHandle()));
+			if (tls != null) {
+				tls.delete();
+			}
 		}
 	}
 
-	/** A fan-out node: one instance per node, node links on loopback. */
-	private static Map<String, String> fanOutNodeProperties(String name, String connectString) {
+	/**
+	 * A fan-out node: one instance per node, node links on loopback, authenticated by the
+	 * secret, or over TLS by the stores' certificate.
+	 */
+	private static Map<String, String> fanOutNodeProperties(String name, String connectString,
+			@Nullable LinkStores tls) {
 		Map<String, String> properties = nodeProperties(name, connectString, NODES, 1);
-		properties.put("discordoo.sharding.cluster.secret", SECRET);
 		properties.put("discordoo.sharding.cluster.link.host", "127.0.0.1");
 		properties.put("discordoo.sharding.cluster.hand-over-timeout", "5s");
+		if (tls != null) {
+			properties.putAll(tls.bundleProperties("nodes"));
+			properties.put("discordoo.sharding.cluster.link.ssl.bundle", "nodes");
+		}
+		else {
+			properties.put("discordoo.sharding.cluster.secret", SECRET);
+		}
 		return properties;
 	}
 
@@ -227,10 +256,10 @@ final class ClusterScenarios {
 			return sorted;
 		}
 
-		void report(Results results, String label, String note) {
-			results.add("cluster-fan-out", label + " p50", Stats.Summary.of(this.p50), Results::micros, "", note);
-			results.add("cluster-fan-out", label + " p99", Stats.Summary.of(this.p99), Results::micros, "", "");
-			results.add("cluster-fan-out", label + " mean", Stats.Summary.of(this.mean), Results::micros, "", "");
+		void report(Results results, String scenario, String label, String note) {
+			results.add(scenario, label + " p50", Stats.Summary.of(this.p50), Results::micros, "", note);
+			results.add(scenario, label + " p99", Stats.Summary.of(this.p99), Results::micros, "", "");
+			results.add(scenario, label + " mean", Stats.Summary.of(this.mean), Results::micros, "", "");
 		}
 
 	}
