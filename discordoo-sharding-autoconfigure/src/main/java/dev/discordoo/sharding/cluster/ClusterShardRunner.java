@@ -110,6 +110,9 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		this.owners.listenable().addListener(this.trigger);
 		this.successors.listenable().addListener(this.trigger);
 		this.successors.start();
+		// a local crash restart waits while the node is out of touch with ZooKeeper: it could
+		// not identify, and may no longer own the instance
+		this.manager.setRestartGate(() -> this.standing.get() == Standing.CONNECTED);
 		this.node.onConnection(this::connectionChanged);
 		this.node.onAssignment((assignment) -> reconcileSoon());
 		this.work.scheduleWithFixedDelay(this::reconcileSafely, RECONCILE_INTERVAL.toMillis(),

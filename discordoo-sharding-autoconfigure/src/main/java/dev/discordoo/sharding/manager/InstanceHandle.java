@@ -68,6 +68,9 @@ final class InstanceHandle {
 
 	private @Nullable ScheduledFuture<?> backoff;
 
+	/** The delay of the crash restart under way: a held restart asks again at this pace. */
+	private Duration restartDelay = Duration.ZERO;
+
 	private boolean restartWhenTornDown;
 
 	private @Nullable CompletableFuture<Void> stopping;
@@ -625,6 +628,7 @@ final class InstanceHandle {
 			this.restarts++;
 			moveTo(InstanceState.RESTARTING,
 					"restart " + restart.attempt() + " in " + restart.delay().toMillis() + " ms", this.lastCause);
+			this.restartDelay = restart.delay();
 			this.backoff = schedule(this::spawnIfRestarting, restart.delay());
 		}
 		else if (decision instanceof RestartDecision.GiveUp giveUp) {
@@ -633,9 +637,15 @@ final class InstanceHandle {
 	}
 
 	private synchronized void spawnIfRestarting() {
-		if (this.state == InstanceState.RESTARTING) {
-			spawn();
+		if (this.state != InstanceState.RESTARTING) {
+			return;
 		}
+		if (!this.context.lifecycle().mayRestart()) {
+			// held (a cluster node out of touch with ZooKeeper): ask again after the same delay
+			this.backoff = schedule(this::spawnIfRestarting, this.restartDelay);
+			return;
+		}
+		spawn();
 	}
 
 	/** Move to FAILED: no more automatic restarts, and whoever waits for READY is told. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -75,6 +76,8 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 	private final Set<Integer> local = ConcurrentHashMap.newKeySet();
 
 	private boolean startIdle;
+
+	private volatile BooleanSupplier restartGate = () -> true;
 
 	private @Nullable SparePool spares;
 
@@ -164,6 +167,17 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		else {
 			this.handles.forEach((handle) -> this.local.add(handle.index()));
 		}
+	}
+
+	/**
+	 * Hold crash restarts while a condition is false: an instance that crashed meanwhile waits
+	 * in RESTARTING, its backoff over, and spawns once the condition holds again (checked at
+	 * its backoff's pace). A cluster node holds them while it is not in good standing with
+	 * ZooKeeper. Restarts by hand are not held.
+	 * @param mayRestart whether a crash restart may spawn now
+	 */
+	public void setRestartGate(BooleanSupplier mayRestart) {
+		this.restartGate = mayRestart;
 	}
 
 	/**
@@ -381,6 +395,11 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 		@Override
 		public boolean isRunning() {
 			return LocalShardingManager.this.running;
+		}
+
+		@Override
+		public boolean mayRestart() {
+			return LocalShardingManager.this.restartGate.getAsBoolean();
 		}
 
 		@Override

@@ -43,6 +43,9 @@ record ManagerContext(String managerId, long pid, int totalShards, IpcSettings i
 		/** Whether the manager runs: nothing is spawned or restarted otherwise. */
 		boolean isRunning();
 
+		/** Whether a crash restart may spawn now; a restart that may not waits, RESTARTING. */
+		boolean mayRestart();
+
 		/** Take a spare to take over, if one is waiting. */
 		SparePool.@Nullable Spare takeSpare();
 
