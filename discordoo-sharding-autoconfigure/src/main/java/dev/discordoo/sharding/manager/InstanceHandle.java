@@ -47,6 +47,9 @@ final class InstanceHandle {
 
 	private static final Log logger = LogFactory.getLog(InstanceHandle.class);
 
+	/** The shortest pause before a held crash restart asks again. */
+	private static final Duration HELD_RESTART_RECHECK = Duration.ofMillis(100);
+
 	private final ManagerContext context;
 
 	private final InstancePlan plan;
@@ -641,8 +644,11 @@ final class InstanceHandle {
 			return;
 		}
 		if (!this.context.lifecycle().mayRestart()) {
-			// held (a cluster node out of touch with ZooKeeper): ask again after the same delay
-			this.backoff = schedule(this::spawnIfRestarting, this.restartDelay);
+			// held (a cluster node out of touch with ZooKeeper): ask again after the same delay,
+			// and never in a loop faster than HELD_RESTART_RECHECK
+			Duration again = (this.restartDelay.compareTo(HELD_RESTART_RECHECK) < 0) ? HELD_RESTART_RECHECK
+					: this.restartDelay;
+			this.backoff = schedule(this::spawnIfRestarting, again);
 			return;
 		}
 		spawn();
