@@ -2,7 +2,6 @@ package dev.discordoo.sharding.cluster;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -185,10 +184,15 @@ public final class ClusterNode implements AutoCloseable {
 		this.nodesCache = nodes;
 		nodes.start();
 		CuratorCache owners = CuratorCache.build(this.client, this.paths.owners());
-		// a completed hand-over lets the leader start the next paced move
-		owners.listenable().addListener(CuratorCacheListener.builder()
-			.forAll((type, before, after) -> this.work.execute(this::onOwnershipChanged))
-			.build());
+		// a completed hand-over (another holder, or none) lets the leader start the next paced
+		// move; the state reports that make up most changes here do not
+		owners.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> {
+			Claim was = Claim.of(before);
+			Claim is = Claim.of(after);
+			if (was == null || is == null || !was.node().equals(is.node())) {
+				this.work.execute(this::onOwnershipChanged);
+			}
+		}).build());
 		this.ownersCache = owners;
 		owners.start();
 		LeaderLatch latch = new LeaderLatch(this.client, this.paths.leader(), this.settings.nodeName());
@@ -617,9 +621,8 @@ public final class ClusterNode implements AutoCloseable {
 		if (owners == null) {
 			return null;
 		}
-		return owners.get(this.paths.owner(instance))
-			.map((data) -> new String(data.getData(), StandardCharsets.UTF_8).split(" ")[0])
-			.orElse(null);
+		Claim claim = Claim.of(owners, this.paths.owner(instance));
+		return (claim != null) ? claim.node() : null;
 	}
 
 	private void schedulePlan(Duration delay, boolean restart) {

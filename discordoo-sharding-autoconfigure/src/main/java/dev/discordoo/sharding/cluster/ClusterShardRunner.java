@@ -72,7 +72,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 
 	private final Set<Integer> releasing = new HashSet<>();
 
-	private final Fence standing = new Fence();
+	private final Fence fence = new Fence();
 
 	private volatile boolean running;
 
@@ -112,7 +112,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		this.successors.start();
 		// a local crash restart waits while the node is out of touch with ZooKeeper: it could
 		// not identify, and may no longer own the instance
-		this.manager.setRestartGate(() -> this.standing.get() == Standing.CONNECTED);
+		this.manager.setRestartGate(() -> this.fence.get() == Standing.CONNECTED);
 		this.node.onConnection(this::connectionChanged);
 		this.node.onAssignment((assignment) -> reconcileSoon());
 		this.work.scheduleWithFixedDelay(this::reconcileSafely, RECONCILE_INTERVAL.toMillis(),
@@ -161,7 +161,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 	}
 
 	private void connectionChanged(ConnectionState state) {
-		Standing now = this.standing.on(state, () -> {
+		Standing now = this.fence.on(state, () -> {
 			// fencing: the session and with it every ownership is gone; another node may be
 			// given these instances once the leader's margin has passed
 			List<Integer> local = this.manager.instances().stream().map(InstanceInfo::index).toList();
@@ -189,13 +189,13 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 					+ ex.getMessage(), ex);
 		}
 		// a leaving node is done once nothing runs here any more, or once it cannot hand over
-		if (this.leaving && (this.manager.instances().isEmpty() || this.standing.get() != Standing.CONNECTED)) {
+		if (this.leaving && (this.manager.instances().isEmpty() || this.fence.get() != Standing.CONNECTED)) {
 			this.handedOver.complete(null);
 		}
 	}
 
 	private void reconcile() {
-		Standing now = this.standing.get();
+		Standing now = this.fence.get();
 		if (!this.running || now == Standing.SUSPENDED || now == Standing.SESSION_LOST) {
 			return;
 		}
@@ -208,7 +208,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 				return;
 			}
 			this.node.refreshAssignment();
-			if (!this.standing.rejoined()) {
+			if (!this.fence.rejoined()) {
 				// lost or suspended again meanwhile
 				return;
 			}
@@ -222,7 +222,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		Map<Integer, InstanceState> local = new HashMap<>();
 		this.manager.instances().forEach((info) -> local.put(info.index(), info.state()));
 		for (int i = 0; i < assignment.owners().size(); i++) {
-			if (this.standing.get() != Standing.CONNECTED) {
+			if (this.fence.get() != Standing.CONNECTED) {
 				// suspended or lost while this pass waited on ZooKeeper: what it read is stale
 				return;
 			}
@@ -320,7 +320,7 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 		if (this.releasing.contains(instance)) {
 			return;
 		}
-		this.standing.startIfConnected(() -> this.manager.run(instance).exceptionally((ex) -> null));
+		this.fence.startIfConnected(() -> this.manager.run(instance).exceptionally((ex) -> null));
 	}
 
 	private void releaseThenLetGo(int instance) {
@@ -374,27 +374,6 @@ public final class ClusterShardRunner implements SmartLifecycle, ClusterStatusSo
 				case CONNECTED, RECONNECTED -> (this == SESSION_LOST || this == REJOINING) ? REJOINING : CONNECTED;
 				case READ_ONLY -> this;
 			};
-		}
-
-	}
-
-	/**
-	 * An ownership or successor znode as the cache has it: the node named in it, the state
-	 * it reported, the session that created it and the version of its data.
-	 */
-	private record Claim(String node, @Nullable String state, long session, int version) {
-
-		static @Nullable Claim of(CuratorCache cache, String path) {
-			return cache.get(path).map((data) -> {
-				String[] parts = new String(data.getData(), StandardCharsets.UTF_8).split(" ");
-				return new Claim(parts[0], (parts.length > 1) ? parts[1] : null, data.getStat().getEphemeralOwner(),
-						data.getStat().getVersion());
-			}).orElse(null);
-		}
-
-		/** Whether this is a claim of the named node from a session other than its current one. */
-		boolean isStaleOf(String me, long session) {
-			return this.node.equals(me) && this.session != session;
 		}
 
 	}
