@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 
 import org.springframework.integration.ip.tcp.serializer.ByteArrayLengthHeaderSerializer;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
@@ -40,7 +39,8 @@ final class FrameLengthHeaderSerializer extends ByteArrayLengthHeaderSerializer 
 		if (read(inputStream, header, true) < 0) {
 			throw new SoftEndOfStreamException("Stream closed between frames");
 		}
-		long length = Integer.toUnsignedLong(ByteBuffer.wrap(header).getInt());
+		long length = ((header[0] & 0xFFL) << 24) | ((header[1] & 0xFFL) << 16) | ((header[2] & 0xFFL) << 8)
+				| (header[3] & 0xFFL);
 		if (length > getMaxMessageSize()) {
 			throw new FramingViolation("frame of " + length + " bytes exceeds the max frame size of "
 					+ getMaxMessageSize() + " bytes");

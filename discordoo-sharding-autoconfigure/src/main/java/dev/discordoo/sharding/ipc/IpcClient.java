@@ -260,7 +260,7 @@ public final class IpcClient implements AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException ex) {
-			SSLException tlsFailure = tlsFailureIn(ex);
+			SSLException tlsFailure = causeOf(ex, SSLException.class);
 			if (tlsFailure != null) {
 				fail(tlsFailureReason(tlsFailure));
 				return;
@@ -380,10 +380,6 @@ public final class IpcClient implements AutoCloseable {
 
 	private String tlsFailureReason(SSLException failure) {
 		return "TLS handshake with " + this.host + ":" + this.port + " failed: " + failure.getMessage();
-	}
-
-	private static @Nullable SSLException tlsFailureIn(Throwable ex) {
-		return causeOf(ex, SSLException.class);
 	}
 
 	private static <T extends Throwable> @Nullable T causeOf(Throwable ex, Class<T> type) {

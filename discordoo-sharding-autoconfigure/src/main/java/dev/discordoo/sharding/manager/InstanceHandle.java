@@ -47,8 +47,8 @@ final class InstanceHandle {
 
 	private static final Log logger = LogFactory.getLog(InstanceHandle.class);
 
-	/** The shortest pause before a held crash restart asks again. */
-	private static final Duration HELD_RESTART_RECHECK = Duration.ofMillis(100);
+	/** How often a held crash restart asks again whether it may spawn. */
+	private static final Duration HELD_RESTART_RECHECK = Duration.ofMillis(200);
 
 	private final ManagerContext context;
 
@@ -70,9 +70,6 @@ final class InstanceHandle {
 	private @Nullable FailureCause lastCause;
 
 	private @Nullable ScheduledFuture<?> backoff;
-
-	/** The delay of the crash restart under way: a held restart asks again at this pace. */
-	private Duration restartDelay = Duration.ZERO;
 
 	private boolean restartWhenTornDown;
 
@@ -631,7 +628,6 @@ final class InstanceHandle {
 			this.restarts++;
 			moveTo(InstanceState.RESTARTING,
 					"restart " + restart.attempt() + " in " + restart.delay().toMillis() + " ms", this.lastCause);
-			this.restartDelay = restart.delay();
 			this.backoff = schedule(this::spawnIfRestarting, restart.delay());
 		}
 		else if (decision instanceof RestartDecision.GiveUp giveUp) {
@@ -644,11 +640,8 @@ final class InstanceHandle {
 			return;
 		}
 		if (!this.context.lifecycle().mayRestart()) {
-			// held (a cluster node out of touch with ZooKeeper): ask again after the same delay,
-			// and never in a loop faster than HELD_RESTART_RECHECK
-			Duration again = (this.restartDelay.compareTo(HELD_RESTART_RECHECK) < 0) ? HELD_RESTART_RECHECK
-					: this.restartDelay;
-			this.backoff = schedule(this::spawnIfRestarting, again);
+			// held (a cluster node out of touch with ZooKeeper): its backoff is over, ask again shortly
+			this.backoff = schedule(this::spawnIfRestarting, HELD_RESTART_RECHECK);
 			return;
 		}
 		spawn();

@@ -171,8 +171,8 @@ public final class LocalShardingManager implements ShardingManager, SmartLifecyc
 
 	/**
 	 * Hold crash restarts while a condition is false: an instance that crashed meanwhile waits
-	 * in RESTARTING, its backoff over, and spawns once the condition holds again (checked at
-	 * its backoff's pace). A cluster node holds them while it is not in good standing with
+	 * in RESTARTING, its backoff over, and spawns once the condition holds again (asked every
+	 * 200 ms). A cluster node holds them while it is not in good standing with
 	 * ZooKeeper. Restarts by hand are not held.
 	 * @param mayRestart whether a crash restart may spawn now
 	 */
