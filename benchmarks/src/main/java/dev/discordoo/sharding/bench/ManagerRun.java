@@ -148,8 +148,12 @@ final class ManagerRun implements AutoCloseable {
 		}
 		ClassDataCache cache = launcher.getClassDataCache();
 		boolean available = cache.availability().get(CLASS_DATA_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-		return available ? "class data " + (Runtime.version().feature() >= 25 ? "AOT cache" : "AppCDS archive")
-				: "no class data sharing: " + cache.unavailableReason();
+		if (!available) {
+			return "no class data sharing: " + cache.unavailableReason();
+		}
+		String archive = "class data " + (Runtime.version().feature() >= 25 ? "AOT cache" : "AppCDS archive");
+		String springAot = cache.springAotUnavailableReason();
+		return archive + ((springAot == null) ? ", Spring AOT" : ", no Spring AOT: " + springAot);
 	}
 
 	/** Wait until every instance is READY; return the nanoTime of the first all-READY event. */

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.databind.JsonNode;
 
 import dev.discordoo.sharding.InstanceResult;
@@ -20,6 +22,7 @@ import dev.discordoo.sharding.ShardingManager;
 import dev.discordoo.sharding.Targets;
 import dev.discordoo.sharding.bench.bot.BenchBotApplication;
 import dev.discordoo.sharding.cds.ClassDataCache;
+import dev.discordoo.sharding.cds.SpringAot;
 import dev.discordoo.sharding.ipc.IpcClient;
 import dev.discordoo.sharding.ipc.IpcLink;
 import dev.discordoo.sharding.ipc.IpcLinkHandler;
@@ -190,46 +193,80 @@ final class ManagerScenarios {
 		List<String> jvmArgs = ManagerRun.defaultChildJvmArgs();
 		List<String> args = List.of("--spring.main.banner-mode=off", "--spring.main.log-startup-info=false",
 				"--logging.level.root=warn");
-		try (ClassDataCache cache = new ClassDataCache(Path.of(ManagerRun.CLASS_DATA_CACHE), Children.javaBinary(),
-				Path.of(ManagerRun.BOT_JAR), jvmArgs)) {
-			cache.launch(childEnvironment(childIdentity()));
-			cache.availability().get(ManagerRun.CLASS_DATA_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-			ClassDataCache.Launch launch = cache.launch(childEnvironment(childIdentity()));
-			String shared = (launch != null) ? "with its class data archive" : "no archive: " + cache.unavailableReason();
-			List<String> fastArgs = new ArrayList<>(jvmArgs);
-			String jar = ManagerRun.BOT_JAR;
-			if (launch != null) {
-				fastArgs.addAll(launch.jvmOptions());
-				jar = launch.jar();
-			}
+		try (ClassDataCache springAotCache = new ClassDataCache(Path.of(ManagerRun.CLASS_DATA_CACHE),
+				Children.javaBinary(), Path.of(ManagerRun.BOT_JAR), jvmArgs, new SpringAot(Map.of()));
+				ClassDataCache archiveCache = new ClassDataCache(Path.of(ManagerRun.CLASS_DATA_CACHE),
+						Children.javaBinary(), Path.of(ManagerRun.BOT_JAR), jvmArgs)) {
+			Launch aot = prepared(springAotCache);
+			Launch archive = prepared(archiveCache);
+			String springAot = (springAotCache.springAotUnavailableReason() == null) ? "Spring AOT"
+					: "no Spring AOT: " + springAotCache.springAotUnavailableReason();
 			List<Double> listening = new ArrayList<>();
 			List<Double> ready = new ArrayList<>();
-			List<Double> plainReady = new ArrayList<>();
 			List<Double> cpu = new ArrayList<>();
+			List<Double> archiveReady = new ArrayList<>();
+			List<Double> archiveCpu = new ArrayList<>();
+			List<Double> plainReady = new ArrayList<>();
 			List<Double> plainCpu = new ArrayList<>();
 			for (int r = -1; r < runs; r++) {
-				long[] fast = childAloneRun(fastArgs, jar, args);
+				long[] fast = childAloneRun(aot.jvmArgs(jvmArgs), aot.jar(), args);
+				long[] shared = childAloneRun(archive.jvmArgs(jvmArgs), archive.jar(), args);
 				long[] plain = childAloneRun(jvmArgs, ManagerRun.BOT_JAR, args);
 				if (r >= 0) {
 					listening.add((double) fast[0]);
 					ready.add((double) fast[1]);
 					cpu.add((double) fast[2]);
+					archiveReady.add((double) shared[1]);
+					archiveCpu.add((double) shared[2]);
 					plainReady.add((double) plain[1]);
 					plainCpu.add((double) plain[2]);
 				}
 			}
-			String note = "from the bot jar, " + shared + "; default child JVM args";
+			String note = "from the bot jar, " + aot.describe() + ", " + springAot + "; default child JVM args";
 			this.results.add("spawn", "1 child JVM alone: exec → IPC listening", Stats.Summary.of(listening),
 					Results::millis, "", note);
 			this.results.add("spawn", "1 child JVM alone: exec → READY", Stats.Summary.of(ready), Results::millis,
 					goal("≤ 400 ms", ""), "handshake by a bare IpcClient, no manager");
 			this.results.add("spawn", "1 child JVM alone: CPU time at READY", Stats.Summary.of(cpu), Results::millis, "",
 					"user + system of all its threads, /proc (10 ms ticks): less sensitive to a busy machine");
+			this.results.add("spawn", "1 child JVM alone, archive without Spring AOT: exec → READY",
+					Stats.Summary.of(archiveReady), Results::millis, "",
+					"processes.spring-aot=off: " + archive.describe() + ", bean definitions parsed at every start");
+			this.results.add("spawn", "1 child JVM alone, archive without Spring AOT: CPU time at READY",
+					Stats.Summary.of(archiveCpu), Results::millis, "", "");
 			this.results.add("spawn", "1 child JVM alone, plain fat jar: exec → READY", Stats.Summary.of(plainReady),
 					Results::millis, "", "the same without class data sharing: java -jar of the bot jar");
 			this.results.add("spawn", "1 child JVM alone, plain fat jar: CPU time at READY", Stats.Summary.of(plainCpu),
 					Results::millis, "", "");
 		}
+	}
+
+	/** Wait until the cache has made its entry; return how a child starts from it. */
+	private static Launch prepared(ClassDataCache cache) throws Exception {
+		cache.launch(childEnvironment(childIdentity()));
+		cache.availability().get(ManagerRun.CLASS_DATA_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		return new Launch(cache.launch(childEnvironment(childIdentity())), cache.unavailableReason());
+	}
+
+	/** How a child alone starts: from the cache's entry, or from the bot jar if it has none. */
+	private record Launch(ClassDataCache.@Nullable Launch launch, @Nullable String unavailable) {
+
+		String jar() {
+			return (this.launch != null) ? this.launch.jar() : ManagerRun.BOT_JAR;
+		}
+
+		List<String> jvmArgs(List<String> jvmArgs) {
+			List<String> all = new ArrayList<>(jvmArgs);
+			if (this.launch != null) {
+				all.addAll(this.launch.jvmOptions());
+			}
+			return all;
+		}
+
+		String describe() {
+			return (this.launch != null) ? "with its class data archive" : "no archive: " + this.unavailable;
+		}
+
 	}
 
 	private static String[] childIdentity() {

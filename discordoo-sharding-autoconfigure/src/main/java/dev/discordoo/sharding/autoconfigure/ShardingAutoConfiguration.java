@@ -29,6 +29,7 @@ import dev.discordoo.sharding.GatewayInfo;
 import dev.discordoo.sharding.ShardClient;
 import dev.discordoo.sharding.ShardingManager;
 import dev.discordoo.sharding.cds.ClassDataCache;
+import dev.discordoo.sharding.cds.SpringAot;
 import dev.discordoo.sharding.discord.DiscordRestClient;
 import dev.discordoo.sharding.discord.GatewayBot;
 import dev.discordoo.sharding.discord.GatewayBotSource;
@@ -178,8 +179,12 @@ public final class ShardingAutoConfiguration {
 			ChildJvmCommand command = childCommand(processes, sources);
 			ClassDataCache classData = null;
 			if (processes.classDataSharing() == ShardingProperties.ClassDataSharing.AUTO && command.getJar() != null) {
+				SpringAot springAot = (processes.springAot() == ShardingProperties.SpringAotMode.AUTO)
+						? new SpringAot(ProcessInstanceLauncher.childEnvironment(processes.env(),
+								instanceProperties(properties), System.getenv("SPRING_APPLICATION_JSON")))
+						: null;
 				classData = new ClassDataCache(processes.classDataCache(), command.getJavaBinary(),
-						Path.of(command.getJar()), command.getJvmArgs());
+						Path.of(command.getJar()), command.getJvmArgs(), springAot);
 			}
 			return new ProcessInstanceLauncher(command, processes.env(), instanceProperties(properties),
 					properties.ipc().host(), classData);

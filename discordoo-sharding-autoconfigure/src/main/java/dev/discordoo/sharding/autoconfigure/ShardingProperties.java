@@ -249,12 +249,19 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 	 * AppCDS archive before), or always plainly (off)
 	 * @param classDataCacheDirectory Directory of the class data sharing cache; defaults to
 	 * .cache/discordoo-sharding/class-data in the user's home
+	 * @param springAot Whether children that start from the class data cache also start with
+	 * the application's context processed ahead of time by Spring AOT for a sharding instance
+	 * (auto), made with the archive, or without (off); the processing evaluates the
+	 * application's conditions once, so turn it off if an instance's beans depend on
+	 * configuration that is neither in the jar, nor in the environment, nor in
+	 * application.properties or .yml files of the working directory
 	 */
 	public record Processes(
 			@DefaultValue({ "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k",
 					"-Xms16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30" }) List<String> jvmArgs,
 			@DefaultValue Map<String, String> env, String mainClass, String classpath, String jar,
-			@DefaultValue("auto") ClassDataSharing classDataSharing, Path classDataCacheDirectory) {
+			@DefaultValue("auto") ClassDataSharing classDataSharing, Path classDataCacheDirectory,
+			@DefaultValue("auto") SpringAotMode springAot) {
 
 		/**
 		 * Validate.
@@ -275,6 +282,23 @@ public record ShardingProperties(@DefaultValue("true") boolean autoStartup, @Def
 			return (this.classDataCacheDirectory != null) ? this.classDataCacheDirectory
 					: Path.of(System.getProperty("user.home"), ".cache", "discordoo-sharding", "class-data");
 		}
+
+	}
+
+	/**
+	 * Whether child JVMs started from the class data cache use Spring AOT.
+	 */
+	public enum SpringAotMode {
+
+		/**
+		 * The context of a sharding instance is processed ahead of time with the class data
+		 * archive, once per jar, JDK and configuration of the children; if that fails,
+		 * children start from the archive without it.
+		 */
+		AUTO,
+
+		/** Children start without Spring AOT. */
+		OFF
 
 	}
 

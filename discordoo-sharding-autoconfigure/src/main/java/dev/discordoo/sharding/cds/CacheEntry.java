@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import org.jspecify.annotations.Nullable;
@@ -24,8 +26,11 @@ import org.jspecify.annotations.Nullable;
  * @param archive the archive
  * @param size the archive's size in bytes when it was made
  * @param modified the archive's modification time when it was made, in milliseconds
+ * @param springAot whether the jar holds the application processed ahead of time, which
+ * children then start with
  */
-record CacheEntry(Path directory, ArchiveKind kind, Path appJar, Path archive, long size, long modified) {
+record CacheEntry(Path directory, ArchiveKind kind, Path appJar, Path archive, long size, long modified,
+		boolean springAot) {
 
 	private static final String MARKER = "entry.properties";
 
@@ -48,7 +53,8 @@ record CacheEntry(Path directory, ArchiveKind kind, Path appJar, Path archive, l
 			}
 			return new CacheEntry(directory, kind, directory.resolve(properties.getProperty("app-jar", "")),
 					directory.resolve(kind.fileName()), Long.parseLong(properties.getProperty("archive.size", "-1")),
-					Long.parseLong(properties.getProperty("archive.modified", "-1")));
+					Long.parseLong(properties.getProperty("archive.modified", "-1")),
+					Boolean.parseBoolean(properties.getProperty("spring-aot", "false")));
 		}
 		catch (IOException | RuntimeException ex) {
 			return null;
@@ -59,14 +65,16 @@ record CacheEntry(Path directory, ArchiveKind kind, Path appJar, Path archive, l
 	 * Finish an entry: record its archive as it is now.
 	 * @return the entry
 	 */
-	static CacheEntry write(Path directory, ArchiveKind kind, Path appJar, Path archive) throws IOException {
+	static CacheEntry write(Path directory, ArchiveKind kind, Path appJar, Path archive, boolean springAot)
+			throws IOException {
 		CacheEntry entry = new CacheEntry(directory, kind, appJar, archive, Files.size(archive),
-				Files.getLastModifiedTime(archive).toMillis());
+				Files.getLastModifiedTime(archive).toMillis(), springAot);
 		Properties properties = new Properties();
 		properties.setProperty("kind", kind.name());
 		properties.setProperty("app-jar", directory.relativize(appJar).toString());
 		properties.setProperty("archive.size", Long.toString(entry.size()));
 		properties.setProperty("archive.modified", Long.toString(entry.modified()));
+		properties.setProperty("spring-aot", Boolean.toString(springAot));
 		Path partial = directory.resolve(MARKER + ".partial");
 		try (Writer writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
 			properties.store(writer, "discordoo-sharding class data cache entry");
@@ -94,7 +102,11 @@ record CacheEntry(Path directory, ArchiveKind kind, Path appJar, Path archive, l
 	 * @return the launch
 	 */
 	ClassDataCache.Launch launch() {
-		return new ClassDataCache.Launch(this.appJar.toString(), this.kind.useOptions(this.archive));
+		List<String> options = new ArrayList<>(this.kind.useOptions(this.archive));
+		if (this.springAot) {
+			options.add(SpringAot.ENABLED_OPTION);
+		}
+		return new ClassDataCache.Launch(this.appJar.toString(), options);
 	}
 
 }

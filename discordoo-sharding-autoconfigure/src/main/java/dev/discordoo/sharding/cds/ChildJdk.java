@@ -15,11 +15,12 @@ import org.jspecify.annotations.Nullable;
  * the JDK does (another JDK, or the same one updated in place), which invalidates the
  * archives made with it.
  *
+ * @param home the JDK's home directory
  * @param feature the feature version, such as 17 or 25
  * @param fingerprint the real path of the java binary, the content of the {@code release}
  * file and the size and time of {@code libjvm}, joined
  */
-record ChildJdk(int feature, String fingerprint) {
+record ChildJdk(Path home, int feature, String fingerprint) {
 
 	/**
 	 * The first feature version that makes an AOT cache in one training run
@@ -61,7 +62,7 @@ record ChildJdk(int feature, String fingerprint) {
 		Path libjvm = home.resolve("lib/server/libjvm.so");
 		String library = Files.isRegularFile(libjvm)
 				? Files.size(libjvm) + "@" + Files.getLastModifiedTime(libjvm).toMillis() : "";
-		return new ChildJdk(feature, binary + "\n" + content + "\n" + library);
+		return new ChildJdk(home, feature, binary + "\n" + content + "\n" + library);
 	}
 
 	/**
@@ -70,6 +71,19 @@ record ChildJdk(int feature, String fingerprint) {
 	 */
 	boolean aotCache() {
 		return this.feature >= AOT_CACHE_FEATURE;
+	}
+
+	/**
+	 * Return the JDK's Java compiler, if it has one (a runtime image has none).
+	 * @return the path of {@code javac}, or {@code null}
+	 */
+	@Nullable Path javac() {
+		Path javac = this.home.resolve("bin").resolve(isWindows() ? "javac.exe" : "javac");
+		return Files.isExecutable(javac) ? javac : null;
+	}
+
+	private static boolean isWindows() {
+		return System.getProperty("os.name", "").startsWith("Windows");
 	}
 
 	private static @Nullable String unquote(@Nullable String value) {

@@ -41,6 +41,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.FileSystemUtils;
 
+import dev.discordoo.sharding.protocol.InstanceEnvironment;
+
 /**
  * Makes child JVMs started from an application jar start fast: once per jar content, JDK
  * and JVM arguments, it extracts the jar (a Spring Boot executable jar with Boot's
@@ -57,11 +59,16 @@ import org.springframework.util.FileSystemUtils;
  * that fails, an archive that no JVM accepts or that changed on disk since it was made),
  * children start plainly, and the reason is logged once.
  *
+ * <p>With {@link SpringAot}, the entry also holds the application's context processed ahead
+ * of time for a sharding instance, and children start with it; when that fails, they start
+ * from the archive without it, and the reason is logged once.
+ *
  * <p>Entries live in a directory of their own under the cache directory, named after the
- * jar and a hash of its content, of the JDK and of the JVM arguments, so that a change of
- * any of them makes a new entry; the two most recent other entries of the same jar name are
- * kept (another JDK may be in use beside this one), older ones deleted. A file lock keeps
- * two managers from making the same entry at once.
+ * jar and a hash of its content, of the JDK and of the JVM arguments (and, with Spring AOT,
+ * of the children's configuration), so that a change of any of them makes a new entry; the
+ * two most recent other entries of the same jar name are kept (another JDK may be in use
+ * beside this one), older ones deleted. A file lock keeps two managers from making the same
+ * entry at once.
  */
 public final class ClassDataCache implements AutoCloseable {
 
@@ -91,6 +98,8 @@ public final class ClassDataCache implements AutoCloseable {
 
 	private final List<String> jvmArgs;
 
+	private final @Nullable SpringAot springAot;
+
 	private final CustomizableThreadFactory threads = new CustomizableThreadFactory("discordoo-class-data-");
 
 	private final CompletableFuture<Lookup> lookup = new CompletableFuture<>();
@@ -105,6 +114,8 @@ public final class ClassDataCache implements AutoCloseable {
 
 	private volatile @Nullable String unavailable;
 
+	private volatile @Nullable String springAotUnavailable;
+
 	private volatile boolean closed;
 
 	/**
@@ -116,10 +127,27 @@ public final class ClassDataCache implements AutoCloseable {
 	 * @param jvmArgs the JVM arguments of the children, which the training run uses too
 	 */
 	public ClassDataCache(Path directory, String javaBinary, Path jar, List<String> jvmArgs) {
+		this(directory, javaBinary, jar, jvmArgs, null);
+	}
+
+	/**
+	 * Create the cache of one application jar, whose children also start with Spring AOT if
+	 * {@code springAot} is given, and start looking up its entry.
+	 * @param directory the cache directory, created if needed (owner-only where the file
+	 * system has POSIX permissions)
+	 * @param javaBinary the java executable of the children
+	 * @param jar the application jar the children run with {@code -jar}
+	 * @param jvmArgs the JVM arguments of the children, which the training run uses too
+	 * @param springAot how the children are configured, for Spring AOT; {@code null} for
+	 * none
+	 */
+	public ClassDataCache(Path directory, String javaBinary, Path jar, List<String> jvmArgs,
+			@Nullable SpringAot springAot) {
 		this.directory = directory;
 		this.javaBinary = javaBinary;
 		this.jar = jar;
 		this.jvmArgs = List.copyOf(jvmArgs);
+		this.springAot = springAot;
 		this.threads.setDaemon(true);
 		this.threads.newThread(this::lookUp).start();
 	}
@@ -175,6 +203,15 @@ public final class ClassDataCache implements AutoCloseable {
 	}
 
 	/**
+	 * Return why children start without Spring AOT although it was asked for, if they do.
+	 * @return the reason, or {@code null} while they start with it, may still, or it was
+	 * not asked for
+	 */
+	public @Nullable String springAotUnavailableReason() {
+		return this.springAotUnavailable;
+	}
+
+	/**
 	 * Stop: kill a training run in progress; children start plainly from now on.
 	 */
 	@Override
@@ -190,7 +227,8 @@ public final class ClassDataCache implements AutoCloseable {
 
 	@Override
 	public String toString() {
-		return "ClassDataCache[" + this.jar + " in " + this.directory + "]";
+		String springAot = (this.springAot != null) ? ", with Spring AOT" : "";
+		return "ClassDataCache[" + this.jar + " in " + this.directory + springAot + "]";
 	}
 
 	private void lookUp() {
@@ -205,14 +243,21 @@ public final class ClassDataCache implements AutoCloseable {
 			}
 			ChildJdk jdk = ChildJdk.of(this.javaBinary);
 			String jarHash = sha256(this.jar);
-			String key = hex(digest(String.join("\n", FORMAT, jarHash, jdk.fingerprint(), String.join("\n", this.jvmArgs))
-				.getBytes(StandardCharsets.UTF_8))).substring(0, 20);
+			String keyed = String.join("\n", FORMAT, jarHash, jdk.fingerprint(), String.join("\n", this.jvmArgs));
+			if (this.springAot != null) {
+				keyed += "\nspring-aot\n" + ConfigurationFingerprint.of(this.springAot.childEnvironment(), System.getenv(),
+						Path.of("").toAbsolutePath());
+			}
+			String key = hex(digest(keyed.getBytes(StandardCharsets.UTF_8))).substring(0, 20);
 			Path entryDirectory = this.directory.resolve(jarName(this.jar) + "-" + key);
 			ArchiveKind kind = ArchiveKind.of(jdk);
 			CacheEntry existing = CacheEntry.read(entryDirectory, kind);
-			Lookup found = new Lookup(entryDirectory, kind, existing);
+			Lookup found = new Lookup(entryDirectory, jdk, kind, existing);
 			// availability first: a launch that found the entry must never see it still pending
 			if (existing != null && existing.intact()) {
+				if (this.springAot != null && !existing.springAot()) {
+					springAotUnavailable("its entry " + entryDirectory + " was made without it; see the logs there");
+				}
 				this.availability.complete(true);
 			}
 			this.lookup.complete(found);
@@ -244,9 +289,10 @@ public final class ClassDataCache implements AutoCloseable {
 			this.entry = made;
 			if (logger.isInfoEnabled()) {
 				logger.info(String.format(Locale.ROOT,
-						"Class data sharing for child JVMs is ready (%s, %.1f MiB, made in %.1f s): children "
+						"Class data sharing for child JVMs is ready (%s, %.1f MiB, made in %.1f s%s): children "
 								+ "started from now on use it",
-						made.archive(), made.size() / (1024.0 * 1024.0), (System.nanoTime() - start) / 1e9));
+						made.archive(), made.size() / (1024.0 * 1024.0), (System.nanoTime() - start) / 1e9,
+						made.springAot() ? ", with Spring AOT" : ""));
 			}
 			this.availability.complete(true);
 		}
@@ -273,26 +319,84 @@ public final class ClassDataCache implements AutoCloseable {
 			Files.createDirectories(entryDirectory);
 			Path appJar = extract(entryDirectory);
 			Path archive = entryDirectory.resolve(found.kind().fileName());
-			Path partial = entryDirectory.resolve("partial-" + found.kind().fileName());
 			Map<String, String> training = new LinkedHashMap<>(environment);
 			// the training run never starts its link, so nothing would watch its stdin
-			training.remove("DISCORDOO_SHARDING_STDIN_GUARD");
-			List<String> train = new ArrayList<>(this.jvmArgs);
-			train.addAll(found.kind().trainingOptions(partial));
-			train.add("-Dspring.context.exit=onRefresh");
-			run("training run", java(train, "-jar", appJar.toString()), training, entryDirectory.resolve("training.log"));
-			if (!Files.isRegularFile(partial) || Files.size(partial) == 0) {
-				throw new CacheUnavailableException("the training run wrote no archive; see "
-						+ entryDirectory.resolve("training.log"));
+			training.remove(InstanceEnvironment.STDIN_GUARD);
+			boolean springAot = this.springAot != null && processAhead(found, appJar, training);
+			if (springAot) {
+				try {
+					train(found, appJar, archive, training, true);
+				}
+				catch (CacheUnavailableException ex) {
+					if (this.closed) {
+						throw ex;
+					}
+					// the processed context did not start: the classes it left in the jar are
+					// never used without the option
+					springAotUnavailable(ex.reason() + " (with Spring AOT)");
+					springAot = false;
+				}
 			}
-			Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
+			if (!springAot) {
+				train(found, appJar, archive, training, false);
+			}
 			List<String> check = new ArrayList<>(this.jvmArgs);
 			check.addAll(found.kind().checkOptions(archive));
 			run("check of the archive", java(check, "-cp", appJar.toString(), "-version"), Map.of(),
 					entryDirectory.resolve("check.log"));
-			CacheEntry made = CacheEntry.write(entryDirectory, found.kind(), appJar, archive);
+			CacheEntry made = CacheEntry.write(entryDirectory, found.kind(), appJar, archive, springAot);
 			pruneOthers(entryDirectory);
 			return made;
+		}
+	}
+
+	/**
+	 * Process the application ahead of time into {@code appJar}.
+	 * @return whether it was, or else why not was logged
+	 */
+	private boolean processAhead(Lookup found, Path appJar, Map<String, String> environment) {
+		try {
+			SpringAotProcessing.process(this::run, found.jdk(), this.javaBinary, this.jvmArgs, found.directory(), appJar,
+					environment);
+			return true;
+		}
+		catch (Exception ex) {
+			if (this.closed) {
+				return false;
+			}
+			springAotUnavailable(reason(ex));
+			if (!(ex instanceof CacheUnavailableException) && logger.isDebugEnabled()) {
+				logger.debug("Spring AOT processing failed", ex);
+			}
+			return false;
+		}
+	}
+
+	/** One training run, which leaves the archive at {@code archive}. */
+	private void train(Lookup found, Path appJar, Path archive, Map<String, String> environment, boolean springAot)
+			throws Exception {
+		Path partial = archive.resolveSibling("partial-" + archive.getFileName());
+		Files.deleteIfExists(partial);
+		List<String> train = new ArrayList<>(this.jvmArgs);
+		train.addAll(found.kind().trainingOptions(partial));
+		if (springAot) {
+			train.add(SpringAot.ENABLED_OPTION);
+		}
+		train.add("-Dspring.context.exit=onRefresh");
+		Path log = found.directory().resolve(springAot ? "training-spring-aot.log" : "training.log");
+		run("training run", java(train, "-jar", appJar.toString()), environment, log);
+		if (!Files.isRegularFile(partial) || Files.size(partial) == 0) {
+			throw new CacheUnavailableException("the training run wrote no archive; see " + log);
+		}
+		Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
+	}
+
+	private void springAotUnavailable(String why) {
+		if (this.springAotUnavailable == null) {
+			this.springAotUnavailable = why;
+			if (logger.isInfoEnabled()) {
+				logger.info("Child JVMs start without Spring AOT: " + why);
+			}
 		}
 	}
 
@@ -508,7 +612,7 @@ public final class ClassDataCache implements AutoCloseable {
 	}
 
 	/** Where the entry of this jar, JDK and JVM arguments is, and what was found there. */
-	private record Lookup(Path directory, ArchiveKind kind, @Nullable CacheEntry entry) {
+	private record Lookup(Path directory, ChildJdk jdk, ArchiveKind kind, @Nullable CacheEntry entry) {
 	}
 
 }

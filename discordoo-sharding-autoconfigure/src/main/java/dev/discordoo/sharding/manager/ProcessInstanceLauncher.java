@@ -89,10 +89,16 @@ public final class ProcessInstanceLauncher implements InstanceLauncher, AutoClos
 	}
 
 	/**
-	 * The environment every child gets on top of this JVM's own, before the protocol's
+	 * Return the environment every child gets on top of this JVM's own, before the protocol's
 	 * variables of each spawn.
+	 * @param environment extra environment variables for every child
+	 * @param properties extra application properties for every child
+	 * @param inheritedJson the {@code SPRING_APPLICATION_JSON} of this JVM, if any
+	 * @return the variables
+	 * @throws IllegalArgumentException if the {@code SPRING_APPLICATION_JSON} the properties
+	 * are merged into is not a JSON object
 	 */
-	static Map<String, String> childEnvironment(Map<String, String> environment, Map<String, String> properties,
+	public static Map<String, String> childEnvironment(Map<String, String> environment, Map<String, String> properties,
 			@Nullable String inheritedJson) {
 		Map<String, String> variables = new LinkedHashMap<>(environment);
 		if (!properties.isEmpty()) {

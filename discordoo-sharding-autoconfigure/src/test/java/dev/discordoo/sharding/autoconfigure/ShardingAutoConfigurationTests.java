@@ -194,8 +194,15 @@ class ShardingAutoConfigurationTests {
 		runner.run((context) -> {
 			ProcessInstanceLauncher launcher = context.getBean(ProcessInstanceLauncher.class);
 			assertThat(launcher).asString().contains("-jar " + jar).contains("-XX:+UseSerialGC");
-			assertThat(launcher.getClassDataCache()).isNotNull().asString().contains(directory.resolve("cache").toString());
+			assertThat(launcher.getClassDataCache()).isNotNull()
+				.asString()
+				.contains(directory.resolve("cache").toString())
+				.contains("with Spring AOT");
 		});
+		runner.withPropertyValues("discordoo.sharding.processes.spring-aot=off")
+			.run((context) -> assertThat(context.getBean(ProcessInstanceLauncher.class).getClassDataCache()).isNotNull()
+				.asString()
+				.doesNotContain("Spring AOT"));
 		runner.withPropertyValues("discordoo.sharding.processes.class-data-sharing=off")
 			.run((context) -> assertThat(context.getBean(ProcessInstanceLauncher.class).getClassDataCache()).isNull());
 		// started from a class path, not a jar: nothing to share

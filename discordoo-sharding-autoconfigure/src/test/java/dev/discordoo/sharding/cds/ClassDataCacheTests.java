@@ -135,6 +135,40 @@ class ClassDataCacheTests {
 	}
 
 	@Test
+	void aSpringApplicationsChildrenStartWithTheContextProcessedInTheirConfiguration() throws Exception {
+		Path jar = springAotProbeJar(shared.resolve("spring-aot.jar"));
+		Path directory = shared.resolve("spring-aot-cache");
+		Map<String, String> featureOn = Map.of("PROBE_FEATURE", "true");
+		String onJar;
+		try (ClassDataCache cache = new ClassDataCache(directory, JAVA, jar, JVM_ARGS, new SpringAot(featureOn))) {
+			ClassDataCache.Launch launch = awaitMade(cache, withInstance(featureOn));
+			assertThat(cache.springAotUnavailableReason()).isNull();
+			assertThat(launch.jvmOptions()).contains("-Dspring.aot.enabled=true");
+			assertThat(runProbe(launch, featureOn)).contains("probe aot=true feature=true");
+			onJar = launch.jar();
+		}
+		// the same jar, JDK and JVM arguments, but another configuration of the children: the
+		// entry above has the bean in its generated code, so it must not be used
+		try (ClassDataCache cache = new ClassDataCache(directory, JAVA, jar, JVM_ARGS, new SpringAot(Map.of()))) {
+			ClassDataCache.Launch launch = awaitMade(cache, withInstance(Map.of()));
+			assertThat(launch.jar()).isNotEqualTo(onJar);
+			assertThat(launch.jvmOptions()).contains("-Dspring.aot.enabled=true");
+			assertThat(runProbe(launch, Map.of())).contains("probe aot=true feature=false");
+		}
+	}
+
+	@Test
+	void aJarThatIsNoSpringApplicationStartsFromTheArchiveWithoutSpringAotAndSaysWhy() throws Exception {
+		try (ClassDataCache cache = new ClassDataCache(shared.resolve("no-spring-cache"), JAVA, plainJar, JVM_ARGS,
+				new SpringAot(Map.of()))) {
+			ClassDataCache.Launch launch = awaitMade(cache, environment(shared.resolve("no-spring-runs.txt")));
+			assertThat(launch.jvmOptions()).noneMatch((option) -> option.contains("spring.aot"));
+			assertThat(cache.springAotUnavailableReason()).contains("Spring AOT processing exited with code");
+			assertStartsFromTheArchive(JAVA, launch);
+		}
+	}
+
+	@Test
 	void aChangedJarMakesANewEntry() throws Exception {
 		Path changed = probeJar(shared.resolve("changed/probe.jar"), "v2");
 		try (ClassDataCache cache = new ClassDataCache(cacheDirectory, JAVA, changed, JVM_ARGS)) {
@@ -315,12 +349,17 @@ class ClassDataCacheTests {
 
 	/** A jar of the probe application; {@code version} changes its content. */
 	static Path probeJar(Path jar, String version) throws IOException {
+		return jarOf(jar, List.of(CdsProbeMain.class, CdsProbeMain.Payload.class), version);
+	}
+
+	/** A jar of the classes, the first of them its main class, and a {@code version.txt}. */
+	private static Path jarOf(Path jar, List<Class<?>> classes, String version) throws IOException {
 		Files.createDirectories(jar.getParent());
 		Manifest manifest = new Manifest();
 		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-		manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, CdsProbeMain.class.getName());
+		manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, classes.get(0).getName());
 		try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
-			for (Class<?> type : List.of(CdsProbeMain.class, CdsProbeMain.Payload.class)) {
+			for (Class<?> type : classes) {
 				String name = type.getName().replace('.', '/') + ".class";
 				out.putNextEntry(new JarEntry(name));
 				try (InputStream in = type.getClassLoader().getResourceAsStream(name)) {
@@ -332,6 +371,64 @@ class ClassDataCacheTests {
 			out.write(version.getBytes(StandardCharsets.UTF_8));
 			out.closeEntry();
 		}
+		return jar;
+	}
+
+	/** Run the Spring probe as a child would run, with the launch, and return what it printed. */
+	private static String runProbe(ClassDataCache.Launch launch, Map<String, String> variables) throws Exception {
+		List<String> command = new ArrayList<>();
+		command.add(JAVA);
+		command.addAll(JVM_ARGS);
+		command.addAll(launch.jvmOptions());
+		command.add("-jar");
+		command.add(launch.jar());
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		builder.environment().remove("PROBE_FEATURE");
+		builder.environment().putAll(withInstance(variables));
+		Process process = builder.start();
+		try (InputStream out = process.getInputStream()) {
+			String output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			assertThat(process.exitValue()).as(output).isZero();
+			return output;
+		}
+		finally {
+			process.destroyForcibly();
+		}
+	}
+
+	private static Map<String, String> withInstance(Map<String, String> variables) {
+		Map<String, String> environment = new LinkedHashMap<>(variables);
+		environment.put("DISCORDOO_SHARDING_INSTANCE_ID", "1001");
+		return environment;
+	}
+
+	/**
+	 * An executable jar of {@link SpringAotProbeApplication}, with the libraries it needs
+	 * from this class path.
+	 */
+	private static Path springAotProbeJar(Path jar) throws Exception {
+		jarOf(jar, List.of(SpringAotProbeApplication.class, SpringAotProbeApplication.Feature.class), "spring");
+		Repackager repackager = new Repackager(jar.toFile());
+		repackager.setBackupSource(false);
+		List<File> libraries = new ArrayList<>();
+		for (Class<?> type : List.of(org.springframework.boot.SpringApplication.class,
+				org.springframework.boot.autoconfigure.condition.ConditionalOnProperty.class,
+				org.springframework.context.ApplicationContext.class, org.springframework.beans.factory.BeanFactory.class,
+				org.springframework.aop.framework.AopProxy.class,
+				org.springframework.expression.ExpressionParser.class, org.springframework.util.ClassUtils.class,
+				org.apache.commons.logging.Log.class, io.micrometer.observation.ObservationRegistry.class,
+				io.micrometer.common.KeyValue.class, org.jspecify.annotations.Nullable.class)) {
+			File library = new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+			if (!libraries.contains(library)) {
+				libraries.add(library);
+			}
+		}
+		repackager.repackage((callback) -> {
+			for (File library : libraries) {
+				callback.library(new Library(library, LibraryScope.RUNTIME));
+			}
+		});
 		return jar;
 	}
 
