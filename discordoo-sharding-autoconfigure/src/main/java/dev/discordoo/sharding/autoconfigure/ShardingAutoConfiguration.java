@@ -76,7 +76,12 @@ public final class ShardingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	FrameCodec discordooShardingFrameCodec() {
-		return new FrameCodec();
+		FrameCodec codec = new FrameCodec();
+		// here rather than at the first handshake, on the way to READY: and a class data
+		// archive's training run, which ends with the context's refresh, then holds the
+		// classes the handshake's frames need
+		codec.warmUp();
+		return codec;
 	}
 
 	@Bean

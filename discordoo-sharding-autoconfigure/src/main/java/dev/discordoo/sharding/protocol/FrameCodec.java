@@ -1,9 +1,14 @@
 package dev.discordoo.sharding.protocol;
 
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 import org.jspecify.annotations.Nullable;
 
@@ -164,6 +169,38 @@ public final class FrameCodec {
 			throw new ProtocolViolationException(ErrorCode.INVALID_PAYLOAD,
 					packet.op() + " has an invalid 'd': " + ex.getOriginalMessage(), ex);
 		}
+	}
+
+	/**
+	 * Encode, decode and bind one packet of each payload the protocol defines, so that
+	 * Jackson builds its serializers and deserializers for them now rather than for the first
+	 * real frames. In a freshly started JVM that building, and loading the classes it needs,
+	 * is most of the first handshake (a HELLO, its IDENTIFY, the first request), on the path
+	 * to READY. The starter calls it when it creates the codec, during the context's refresh:
+	 * then the training run of a class data archive, which ends with the refresh, also puts
+	 * those classes in the archive. Changes nothing but the mapper's caches; safe from any
+	 * thread, at any time.
+	 */
+	public void warmUp() {
+		ObjectNode data = this.mapper.createObjectNode().put("shard", 0);
+		ArrayNode targets = this.mapper.createArrayNode().add(1);
+		String id = "1";
+		Payloads.ResponseError error = new Payloads.ResponseError("Error", "warm-up", ErrorCode.TIMEOUT);
+		List<Map.Entry<OpCode, Object>> samples = List.of(
+				Map.entry(OpCode.HELLO, new Payloads.Hello(id, id, "0", 1, List.of(0), 1, 0, Payloads.VERSION)),
+				Map.entry(OpCode.IDENTIFY, new Payloads.Identify(id, id, 1, Payloads.VERSION)),
+				Map.entry(OpCode.HEARTBEAT, new Payloads.Heartbeat(1, 1, 0.5)),
+				Map.entry(OpCode.HEARTBEAT_ACK, new Payloads.HeartbeatAck(1)),
+				Map.entry(OpCode.REQUEST, new Payloads.Request(id, "warm-up", data, targets, 1L)),
+				Map.entry(OpCode.RESPONSE, Payloads.Response.success(id, data)),
+				Map.entry(OpCode.RESPONSE, Payloads.Response.failure(id, error)),
+				Map.entry(OpCode.ERROR, new Payloads.Error(id, ErrorCode.PROTOCOL_VIOLATION, "warm-up")),
+				Map.entry(OpCode.INVALID_SESSION, new Payloads.InvalidSession(id, "warm-up")));
+		for (Map.Entry<OpCode, Object> sample : samples) {
+			Packet packet = decode(encode(sample.getKey(), null, sample.getValue(), targets, 0));
+			payload(packet, sample.getValue().getClass());
+		}
+		decode(encode(OpCode.DISPATCH, "warm-up", Map.of("shards", List.of(0)), targets, 0));
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)

@@ -29,6 +29,19 @@ class FrameCodecTests {
 	private final JsonMapper wireReader = JsonMapper.builder().build();
 
 	@Test
+	void warmingUpBindsASampleOfEveryPayloadAndLeavesTheCodecAsItWas() {
+		// a sample that no longer binds (a payload got a new rule) fails here, not in the
+		// background thread of every start
+		FrameCodec fresh = new FrameCodec();
+		fresh.warmUp();
+		fresh.warmUp();
+		Payloads.Hello hello = new Payloads.Hello(MANAGER_ID, EVENT_ID, TOKEN, 5000, List.of(4, 5), 8, 2, 1);
+		Packet packet = fresh.decode(fresh.encode(OpCode.HELLO, null, hello));
+		assertThat(fresh.payload(packet, Payloads.Hello.class)).isEqualTo(hello);
+		assertThat(fresh.encode(OpCode.HELLO, null, hello)).isEqualTo(this.codec.encode(OpCode.HELLO, null, hello));
+	}
+
+	@Test
 	void helloRoundTripsWithWireFieldNames() {
 		Payloads.Hello hello = new Payloads.Hello(MANAGER_ID, EVENT_ID, TOKEN, 5000, List.of(4, 5), 8, 2, 1);
 		byte[] body = this.codec.encode(OpCode.HELLO, null, hello);
