@@ -244,18 +244,18 @@ public final class ClassDataCache implements AutoCloseable {
 			ChildJdk jdk = ChildJdk.of(this.javaBinary);
 			String jarHash = sha256(this.jar);
 			String keyed = String.join("\n", FORMAT, jarHash, jdk.fingerprint(), String.join("\n", this.jvmArgs));
-			if (this.springAot != null) {
-				keyed += "\nspring-aot\n" + ConfigurationFingerprint.of(this.springAot.childEnvironment(), System.getenv(),
-						Path.of("").toAbsolutePath());
+			String configuration = configurationFingerprint();
+			if (configuration != null) {
+				keyed += "\nspring-aot\n" + configuration;
 			}
 			String key = hex(digest(keyed.getBytes(StandardCharsets.UTF_8))).substring(0, 20);
 			Path entryDirectory = this.directory.resolve(jarName(this.jar) + "-" + key);
 			ArchiveKind kind = ArchiveKind.of(jdk);
 			CacheEntry existing = CacheEntry.read(entryDirectory, kind);
-			Lookup found = new Lookup(entryDirectory, jdk, kind, existing);
+			Lookup found = new Lookup(entryDirectory, jdk, kind, existing, configuration != null);
 			// availability first: a launch that found the entry must never see it still pending
 			if (existing != null && existing.intact()) {
-				if (this.springAot != null && !existing.springAot()) {
+				if (found.springAot() && !existing.springAot()) {
 					springAotUnavailable("its entry " + entryDirectory + " was made without it; see the logs there");
 				}
 				this.availability.complete(true);
@@ -265,6 +265,25 @@ public final class ClassDataCache implements AutoCloseable {
 		catch (Exception ex) {
 			unavailable(reason(ex), ex);
 			this.lookup.completeExceptionally(ex);
+		}
+	}
+
+	/**
+	 * Return the hash of the children's configuration that keys an entry with Spring AOT, or
+	 * {@code null} for an entry without: Spring AOT was not asked for, or the configuration
+	 * cannot be read (then why is logged, and children still start from the archive).
+	 */
+	private @Nullable String configurationFingerprint() {
+		if (this.springAot == null) {
+			return null;
+		}
+		try {
+			return ConfigurationFingerprint.of(this.springAot.childEnvironment(), System.getenv(),
+					Path.of("").toAbsolutePath());
+		}
+		catch (IOException | RuntimeException ex) {
+			springAotUnavailable("the children's configuration files cannot be read: " + ex.getMessage());
+			return null;
 		}
 	}
 
@@ -322,7 +341,7 @@ public final class ClassDataCache implements AutoCloseable {
 			Map<String, String> training = new LinkedHashMap<>(environment);
 			// the training run never starts its link, so nothing would watch its stdin
 			training.remove(InstanceEnvironment.STDIN_GUARD);
-			boolean springAot = this.springAot != null && processAhead(found, appJar, training);
+			boolean springAot = found.springAot() && processAhead(found, appJar, training);
 			if (springAot) {
 				try {
 					train(found, appJar, archive, training, true);
@@ -611,8 +630,12 @@ public final class ClassDataCache implements AutoCloseable {
 
 	}
 
-	/** Where the entry of this jar, JDK and JVM arguments is, and what was found there. */
-	private record Lookup(Path directory, ChildJdk jdk, ArchiveKind kind, @Nullable CacheEntry entry) {
+	/**
+	 * Where the entry of this jar, JDK and JVM arguments is, what was found there, and
+	 * whether it is to hold the application processed by Spring AOT.
+	 */
+	private record Lookup(Path directory, ChildJdk jdk, ArchiveKind kind, @Nullable CacheEntry entry,
+			boolean springAot) {
 	}
 
 }
