@@ -77,8 +77,8 @@ public final class ShardingAutoConfiguration {
 	@ConditionalOnMissingBean
 	FrameCodec discordooShardingFrameCodec() {
 		FrameCodec codec = new FrameCodec();
-		// here rather than at the first handshake, on the way to READY: and a class data
-		// archive's training run, which ends with the context's refresh, then holds the
+		// now, during the refresh, rather than by the first handshake on the way to READY; a
+		// class data archive's training run, which ends with the refresh, then also holds the
 		// classes the handshake's frames need
 		codec.warmUp();
 		return codec;
