@@ -158,6 +158,21 @@ class ClassDataCacheTests {
 	}
 
 	@Test
+	void aProcessedContextThatDoesNotStartLeavesChildrenOnTheArchiveWithoutSpringAot() throws Exception {
+		Path jar = springAotProbeJar(shared.resolve("spring-aot-refused.jar"));
+		Map<String, String> refuse = Map.of("PROBE_REFUSE_AOT", "true");
+		try (ClassDataCache cache = new ClassDataCache(shared.resolve("spring-aot-refused-cache"), JAVA, jar, JVM_ARGS,
+				new SpringAot(refuse))) {
+			ClassDataCache.Launch launch = awaitMade(cache, withInstance(refuse));
+			assertThat(cache.springAotUnavailableReason()).contains("training run")
+				.endsWith("(with Spring AOT)");
+			assertThat(launch.jvmOptions()).noneMatch((option) -> option.contains("spring.aot"));
+			// the archive was trained again without it: the children start, plainly configured
+			assertThat(runProbe(launch, refuse)).contains("probe aot=false feature=false");
+		}
+	}
+
+	@Test
 	void aJarThatIsNoSpringApplicationStartsFromTheArchiveWithoutSpringAotAndSaysWhy() throws Exception {
 		try (ClassDataCache cache = new ClassDataCache(shared.resolve("no-spring-cache"), JAVA, plainJar, JVM_ARGS,
 				new SpringAot(Map.of()))) {
@@ -384,6 +399,7 @@ class ClassDataCacheTests {
 		command.add(launch.jar());
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		builder.environment().remove("PROBE_FEATURE");
+		builder.environment().remove("PROBE_REFUSE_AOT");
 		builder.environment().putAll(withInstance(variables));
 		Process process = builder.start();
 		try (InputStream out = process.getInputStream()) {
