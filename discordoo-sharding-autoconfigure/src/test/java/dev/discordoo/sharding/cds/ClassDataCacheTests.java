@@ -36,6 +36,9 @@ import dev.discordoo.sharding.manager.ChildJvmCommand;
 import dev.discordoo.sharding.manager.InstanceSpawn;
 import dev.discordoo.sharding.manager.LaunchedInstance;
 import dev.discordoo.sharding.manager.ProcessInstanceLauncher;
+import dev.discordoo.sharding.protocol.InstanceEnvironment;
+import dev.discordoo.sharding.snowflake.DiscordooSnowflake;
+import dev.discordoo.sharding.testbot.TestBotApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -169,6 +172,51 @@ class ClassDataCacheTests {
 			assertThat(launch.jvmOptions()).noneMatch((option) -> option.contains("spring.aot"));
 			// the archive was trained again without it: the children start, plainly configured
 			assertThat(runProbe(launch, refuse)).contains("probe aot=false feature=false");
+		}
+	}
+
+	/**
+	 * A sharding instance started from its context processed ahead of time still guards
+	 * against outliving its manager: when its stdin ends (its manager is gone), it exits.
+	 */
+	@Test
+	void anInstanceProcessedAheadOfTimeStillExitsWhenItsManagerIsGone(@TempDir Path dir) throws Exception {
+		Path jar = testBotJar(dir);
+		long managerPid = ProcessHandle.current().pid();
+		Map<String, String> instance = new LinkedHashMap<>();
+		instance.put(InstanceEnvironment.MANAGER_ID,
+				DiscordooSnowflake.generate(DiscordooSnowflake.MANAGER_SHARD_ID, managerPid));
+		instance.put(InstanceEnvironment.INSTANCE_ID, DiscordooSnowflake.generate(0, managerPid));
+		instance.put(InstanceEnvironment.INSTANCE_INDEX, "0");
+		instance.put(InstanceEnvironment.TOKEN, "0123456789abcdef0123456789abcdef");
+		// a spare: no spawn timeout, so only its stdin or its manager's pid can end it
+		instance.put(InstanceEnvironment.SPARE, "true");
+		instance.put(InstanceEnvironment.STDIN_GUARD, "true");
+		try (ClassDataCache cache = new ClassDataCache(dir.resolve("cache"), JAVA, jar, JVM_ARGS,
+				new SpringAot(Map.of(InstanceEnvironment.STDIN_GUARD, "true")))) {
+			ClassDataCache.Launch launch = awaitMade(cache, instance);
+			assertThat(cache.springAotUnavailableReason()).isNull();
+			List<String> command = new ArrayList<>();
+			command.add(JAVA);
+			command.addAll(JVM_ARGS);
+			command.addAll(launch.jvmOptions());
+			command.addAll(List.of("-jar", launch.jar()));
+			Path log = dir.resolve("instance.log");
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+			builder.environment().putAll(instance);
+			Process child = builder.start();
+			try {
+				await().atMost(Duration.ofSeconds(60))
+					.until(() -> Files.readString(log).contains(InstanceEnvironment.READY_LINE_PREFIX));
+				assertThat(Files.readString(log)).contains("Starting AOT-processed");
+				assertThat(child.isAlive()).isTrue();
+				child.getOutputStream().close();
+				assertThat(child.waitFor(15, TimeUnit.SECONDS)).as("exited after its stdin closed").isTrue();
+			}
+			finally {
+				child.destroyForcibly();
+				child.waitFor(10, TimeUnit.SECONDS);
+			}
 		}
 	}
 
@@ -445,6 +493,46 @@ class ClassDataCacheTests {
 				callback.library(new Library(library, LibraryScope.RUNTIME));
 			}
 		});
+		return jar;
+	}
+
+	/**
+	 * A jar of the test bot, whose manifest puts this test's class path on its own: the
+	 * directories of classes as jars, since a class data archive takes no directories.
+	 */
+	private static Path testBotJar(Path dir) throws Exception {
+		String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+		List<String> entries = new ArrayList<>();
+		int index = 0;
+		for (String element : classPath.split(File.pathSeparator)) {
+			Path path = Path.of(element);
+			if (Files.isDirectory(path)) {
+				path = directoryJar(path, dir.resolve("classes-" + (index++) + ".jar"));
+			}
+			if (Files.isRegularFile(path)) {
+				entries.add(path.toUri().toString());
+			}
+		}
+		Manifest manifest = new Manifest();
+		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+		manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, TestBotApplication.class.getName());
+		manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", entries));
+		Path jar = dir.resolve("testbot.jar");
+		try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+			// the manifest alone
+		}
+		return jar;
+	}
+
+	private static Path directoryJar(Path directory, Path jar) throws IOException {
+		try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
+				Stream<Path> paths = Files.walk(directory)) {
+			for (Path path : paths.filter(Files::isRegularFile).toList()) {
+				out.putNextEntry(new JarEntry(directory.relativize(path).toString().replace(File.separatorChar, '/')));
+				Files.copy(path, out);
+				out.closeEntry();
+			}
+		}
 		return jar;
 	}
 
